@@ -1,0 +1,402 @@
+#include "core/store/memory_store.h"
+
+#include <algorithm>
+
+namespace invsync::store {
+
+using base::Result;
+using base::Status;
+using domain::EventKind;
+using domain::EventOutcome;
+using domain::EventResult;
+using domain::Quantity;
+
+void MemoryStore::set_unavailable(bool unavailable) {
+  std::lock_guard lock(mu_);
+  unavailable_ = unavailable;
+}
+
+Status MemoryStore::check_available() const {
+  if (unavailable_) return Status::unavailable("store unavailable (injected fault)");
+  return Status();
+}
+
+Result<int64_t> MemoryStore::upsert_products(std::span<const ProductSpec> products,
+                                             base::WallTime now) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  for (const ProductSpec& p : products) {
+    if (p.initial_quantity.is_negative() || p.initial_quantity.units() > domain::kQuantityUnitsMax) {
+      return Status::invalid_argument("initial quantity of " + p.sku.str() + " must be 0.." +
+                                      std::to_string(domain::kQuantityUnitsMax));
+    }
+  }
+  int64_t created = 0;
+  for (const ProductSpec& p : products) {
+    if (products_.count(p.sku.str()) != 0) continue;
+    products_.emplace(p.sku.str(), Product{p.sku, p.initial_quantity, 0, now.truncated_to_us()});
+    ++created;
+  }
+  return created;
+}
+
+Status MemoryStore::upsert_listing(const ChannelListing& listing) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  INVSYNC_RETURN_IF_ERROR(domain::validate_rules(listing.rules));
+  if (listing.channel.platform() == domain::Platform::kManual) {
+    return Status::invalid_argument("manual is not a sales channel");
+  }
+  if (products_.count(listing.sku.str()) == 0) {
+    return Status::not_found("unknown sku " + listing.sku.str());
+  }
+  const ListingKey key{listing.sku.str(), listing.channel.str()};
+  auto it = listings_.find(key);
+  if (it == listings_.end()) {
+    ChannelListing fresh = listing;
+    fresh.last_pushed.reset();
+    fresh.last_pushed_at.reset();
+    fresh.last_reported.reset();
+    fresh.last_reported_at.reset();
+    listings_.emplace(key, std::move(fresh));
+  } else {
+    it->second.external_ids_json = listing.external_ids_json;
+    it->second.rules = listing.rules;
+  }
+  return Status();
+}
+
+EventResult MemoryStore::apply_one(const domain::OrderEvent& e, base::WallTime now) {
+  auto product_it = products_.find(e.sku.str());
+  if (product_it == products_.end()) {
+    return EventResult{.outcome = EventOutcome::kUnknownSku};
+  }
+  Product& product = product_it->second;
+  if (event_index_.count(e.key) != 0) {
+    return EventResult{.outcome = EventOutcome::kDuplicate, .master_after = product.master};
+  }
+  const LineKey line{e.key.channel.str(), e.key.external_order_id, e.key.line_key};
+  std::optional<Quantity> returnable;
+  const bool is_return = e.key.kind == EventKind::kCancel || e.key.kind == EventKind::kRefundRestock;
+  if (is_return) {
+    auto sale_it = event_index_.find(domain::EventKey{e.key.channel, e.key.external_order_id,
+                                                      e.key.line_key, EventKind::kSale});
+    if (sale_it != event_index_.end()) {
+      returnable = events_[sale_it->second].applied_units - line_units_[line].second;
+    }
+  }
+  const domain::EventEffect effect =
+      domain::compute_event_effect(e.key.kind, e.quantity, product.master, returnable);
+  product.master = product.master + effect.delta;
+  INVSYNC_ASSERT(!product.master.is_negative());
+  if (!effect.delta.is_zero()) {
+    product.version += 1;
+    product.updated_at = now.truncated_to_us();
+  }
+  if (is_return) line_units_[line].second += effect.result.applied_units;
+  event_index_.emplace(e.key, events_.size());
+  events_.push_back(RecordedEvent{e.key, e.sku, e.quantity, effect.result.outcome,
+                                  effect.result.applied_units, effect.result.oversold_units,
+                                  e.reason, now.truncated_to_us()});
+  const int32_t priority = domain::push_priority_for_stock(product.master);
+  for (auto it = listings_.lower_bound({e.sku.str(), ""});
+       it != listings_.end() && it->first.first == e.sku.str(); ++it) {
+    enqueue_locked(it->second.channel, e.sku, priority, now);
+  }
+  return effect.result;
+}
+
+Result<std::vector<EventResult>> MemoryStore::apply_orders(
+    std::span<const domain::OrderEvent> events, base::WallTime now) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  for (const auto& e : events) INVSYNC_RETURN_IF_ERROR(domain::validate_event(e));
+  std::vector<EventResult> results;
+  results.reserve(events.size());
+  for (const auto& e : events) results.push_back(apply_one(e, now));
+  return results;
+}
+
+Result<EventResult> MemoryStore::set_stock(const domain::Sku& sku, Quantity quantity,
+                                           const std::string& reason,
+                                           const std::string& request_id, base::WallTime now) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  if (quantity.is_negative() || quantity.units() > domain::kQuantityUnitsMax) {
+    return Status::invalid_argument("stock must be 0.." + std::to_string(domain::kQuantityUnitsMax));
+  }
+  auto product_it = products_.find(sku.str());
+  if (product_it == products_.end()) return Status::not_found("unknown sku " + sku.str());
+  // Validate the key with a representative non-zero delta; the recorded delta may be zero.
+  domain::OrderEvent probe{{manual_channel(), request_id, "1", EventKind::kAdjust}, sku,
+                           Quantity(1), reason};
+  INVSYNC_RETURN_IF_ERROR(domain::validate_event(probe));
+  const Quantity delta = quantity - product_it->second.master;
+  if (delta.is_zero()) {
+    if (event_index_.count(probe.key) != 0) {
+      return EventResult{.outcome = EventOutcome::kDuplicate, .master_after = quantity};
+    }
+    event_index_.emplace(probe.key, events_.size());
+    events_.push_back(RecordedEvent{probe.key, sku, Quantity(0), EventOutcome::kApplied,
+                                    Quantity(0), Quantity(0), reason, now.truncated_to_us()});
+    return EventResult{.outcome = EventOutcome::kApplied, .master_after = quantity};
+  }
+  probe.quantity = delta;
+  return apply_one(probe, now);
+}
+
+void MemoryStore::enqueue_locked(const domain::ChannelId& channel, const domain::Sku& sku,
+                                 int32_t priority, base::WallTime due_at) {
+  const JobKey key{channel.str(), sku.str()};
+  const base::WallTime due = due_at.truncated_to_us();
+  auto it = jobs_.find(key);
+  if (it == jobs_.end()) {
+    jobs_.emplace(key, PushJob{.channel = channel, .sku = sku, .priority = priority,
+                               .due_at = due, .change_seq = 1});
+    return;
+  }
+  PushJob& job = it->second;
+  job.priority = std::max(job.priority, priority);
+  if (job.attempt == 0) job.due_at = std::min(job.due_at, due);
+  job.change_seq += 1;
+}
+
+Status MemoryStore::enqueue_push(const domain::ChannelId& channel, const domain::Sku& sku,
+                                 int32_t priority, base::WallTime due_at) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  if (priority < 0 || priority > domain::kPushPriorityMax) {
+    return Status::invalid_argument("priority must be 0.." + std::to_string(domain::kPushPriorityMax));
+  }
+  if (listings_.count({sku.str(), channel.str()}) == 0) {
+    return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
+  }
+  enqueue_locked(channel, sku, priority, due_at);
+  return Status();
+}
+
+Result<std::vector<JobClaim>> MemoryStore::claim_due(const domain::ChannelId& channel,
+                                                     base::WallTime now, int32_t count_max,
+                                                     base::Duration lease) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  if (count_max <= 0) return Status::invalid_argument("count_max must be positive");
+  if (lease <= base::Duration::zero()) return Status::invalid_argument("lease must be positive");
+  now = now.truncated_to_us();
+  std::vector<PushJob*> due;
+  for (auto it = jobs_.lower_bound({channel.str(), ""});
+       it != jobs_.end() && it->first.first == channel.str(); ++it) {
+    PushJob& job = it->second;
+    const bool pending_due = job.state == JobState::kPending && job.due_at <= now;
+    const bool lease_expired = job.state == JobState::kClaimed && job.claimed_until <= now;
+    if (pending_due || lease_expired) due.push_back(&job);
+  }
+  std::sort(due.begin(), due.end(), [](const PushJob* a, const PushJob* b) {
+    if (a->priority != b->priority) return a->priority > b->priority;
+    if (a->due_at != b->due_at) return a->due_at < b->due_at;
+    return a->sku < b->sku;
+  });
+  if (due.size() > static_cast<size_t>(count_max)) due.resize(static_cast<size_t>(count_max));
+  std::vector<JobClaim> claims;
+  for (PushJob* job : due) {
+    job->state = JobState::kClaimed;
+    job->claimed_until = (now + lease).truncated_to_us();
+    job->claim_token += 1;
+    claims.push_back(JobClaim{job->channel, job->sku, job->priority, job->due_at, job->attempt,
+                              job->change_seq, job->claim_token});
+  }
+  return claims;
+}
+
+PushJob* MemoryStore::claimed_job(const JobClaim& claim, Status* error) {
+  auto it = jobs_.find({claim.channel.str(), claim.sku.str()});
+  if (it == jobs_.end() || it->second.state != JobState::kClaimed ||
+      it->second.claim_token != claim.claim_token) {
+    *error = Status::failed_precondition("lease on " + claim.channel.str() + "/" + claim.sku.str() +
+                                         " was lost");
+    return nullptr;
+  }
+  return &it->second;
+}
+
+Result<bool> MemoryStore::complete(const JobClaim& claim) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  Status error;
+  PushJob* job = claimed_job(claim, &error);
+  if (job == nullptr) return error;
+  if (job->change_seq == claim.change_seq) {
+    jobs_.erase({claim.channel.str(), claim.sku.str()});
+    return true;
+  }
+  job->state = JobState::kPending;
+  job->claimed_until.reset();
+  job->attempt = 0;
+  return false;
+}
+
+Status MemoryStore::reschedule(const JobClaim& claim, base::WallTime due_at,
+                               const std::string& error_text, bool count_attempt) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  Status error;
+  PushJob* job = claimed_job(claim, &error);
+  if (job == nullptr) return error;
+  job->state = JobState::kPending;
+  job->claimed_until.reset();
+  job->due_at = due_at.truncated_to_us();
+  if (count_attempt) job->attempt += 1;
+  job->last_error = error_text;
+  return Status();
+}
+
+Status MemoryStore::park(const JobClaim& claim, const std::string& reason) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  Status error;
+  PushJob* job = claimed_job(claim, &error);
+  if (job == nullptr) return error;
+  job->state = JobState::kParked;
+  job->claimed_until.reset();
+  job->park_reason = reason;
+  return Status();
+}
+
+Result<int64_t> MemoryStore::unpark(const domain::ChannelId& channel, base::WallTime due_at) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  int64_t count = 0;
+  for (auto it = jobs_.lower_bound({channel.str(), ""});
+       it != jobs_.end() && it->first.first == channel.str(); ++it) {
+    PushJob& job = it->second;
+    if (job.state != JobState::kParked) continue;
+    job.state = JobState::kPending;
+    job.attempt = 0;
+    job.due_at = due_at.truncated_to_us();
+    job.park_reason.clear();
+    ++count;
+  }
+  return count;
+}
+
+Result<std::vector<PushJob>> MemoryStore::list_jobs(
+    const std::optional<domain::ChannelId>& channel) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  std::vector<PushJob> out;
+  for (const auto& [key, job] : jobs_) {
+    if (!channel || key.first == channel->str()) out.push_back(job);
+  }
+  return out;
+}
+
+Status MemoryStore::record_pushed(const domain::ChannelId& channel, const domain::Sku& sku,
+                                  Quantity quantity, base::WallTime at) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  auto it = listings_.find({sku.str(), channel.str()});
+  if (it == listings_.end()) return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
+  it->second.last_pushed = quantity;
+  it->second.last_pushed_at = at.truncated_to_us();
+  return Status();
+}
+
+Status MemoryStore::record_reported(const domain::ChannelId& channel, const domain::Sku& sku,
+                                    Quantity quantity, base::WallTime at) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  auto it = listings_.find({sku.str(), channel.str()});
+  if (it == listings_.end()) return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
+  it->second.last_reported = quantity;
+  it->second.last_reported_at = at.truncated_to_us();
+  return Status();
+}
+
+Status MemoryStore::append_sync_log(std::span<const SyncLogEntry> entries) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  for (SyncLogEntry e : entries) {
+    e.at = e.at.truncated_to_us();
+    log_.push_back(std::move(e));
+  }
+  return Status();
+}
+
+Status MemoryStore::append_alert(const Alert& alert) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  Alert a = alert;
+  a.at = a.at.truncated_to_us();
+  alerts_.push_back(std::move(a));
+  return Status();
+}
+
+Result<Product> MemoryStore::product(const domain::Sku& sku) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  auto it = products_.find(sku.str());
+  if (it == products_.end()) return Status::not_found("unknown sku " + sku.str());
+  return it->second;
+}
+
+Result<std::vector<ChannelListing>> MemoryStore::listings_for_sku(const domain::Sku& sku) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  std::vector<ChannelListing> out;
+  for (auto it = listings_.lower_bound({sku.str(), ""});
+       it != listings_.end() && it->first.first == sku.str(); ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+Result<std::vector<ChannelListing>> MemoryStore::listings_for_channel(
+    const domain::ChannelId& channel) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  std::vector<ChannelListing> out;
+  for (const auto& [key, listing] : listings_) {
+    if (key.second == channel.str()) out.push_back(listing);
+  }
+  return out;  // ordered by SKU, as the map is keyed (sku, channel)
+}
+
+Result<std::vector<RecordedEvent>> MemoryStore::events_for_sku(const domain::Sku& sku,
+                                                               int32_t rows_max) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  std::vector<RecordedEvent> out;
+  for (const RecordedEvent& e : events_) {
+    if (out.size() >= static_cast<size_t>(std::max(rows_max, 0))) break;
+    if (e.sku == sku) out.push_back(e);
+  }
+  return out;
+}
+
+Result<Explanation> MemoryStore::explain(const domain::Sku& sku, int32_t rows_max) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  auto product_it = products_.find(sku.str());
+  if (product_it == products_.end()) return Status::not_found("unknown sku " + sku.str());
+  const size_t limit = static_cast<size_t>(std::max(rows_max, 0));
+  Explanation x{.product = product_it->second};
+  for (auto it = listings_.lower_bound({sku.str(), ""});
+       it != listings_.end() && it->first.first == sku.str(); ++it) {
+    x.listings.push_back(it->second);
+  }
+  for (auto it = events_.rbegin(); it != events_.rend() && x.recent_events.size() < limit; ++it) {
+    if (it->sku == sku) x.recent_events.push_back(*it);
+  }
+  for (const auto& [key, job] : jobs_) {
+    if (key.second == sku.str()) x.jobs.push_back(job);
+  }
+  for (auto it = log_.rbegin(); it != log_.rend() && x.recent_log.size() < limit; ++it) {
+    if (it->sku == sku) x.recent_log.push_back(*it);
+  }
+  for (auto it = alerts_.rbegin(); it != alerts_.rend() && x.recent_alerts.size() < limit; ++it) {
+    if (it->sku && *it->sku == sku) x.recent_alerts.push_back(*it);
+  }
+  return x;
+}
+
+}  // namespace invsync::store

@@ -1,0 +1,79 @@
+// MemoryStore: the InventoryStore contract held in ordered in-process maps, for the simulator and
+// fast tests. Same semantics as PgStore (the contract suite runs against both). Thread-safe by a
+// single mutex, so concurrency tests can share one instance. Faults can be injected: while
+// unavailable, every call fails with kUnavailable and changes nothing (a PostgreSQL outage).
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <tuple>
+
+#include "core/store/inventory_store.h"
+
+namespace invsync::store {
+
+class MemoryStore final : public InventoryStore {
+ public:
+  MemoryStore() = default;
+
+  void set_unavailable(bool unavailable);
+
+  base::Result<int64_t> upsert_products(std::span<const ProductSpec> products,
+                                        base::WallTime now) override;
+  base::Status upsert_listing(const ChannelListing& listing) override;
+  base::Result<std::vector<domain::EventResult>> apply_orders(
+      std::span<const domain::OrderEvent> events, base::WallTime now) override;
+  base::Result<domain::EventResult> set_stock(const domain::Sku& sku, domain::Quantity quantity,
+                                              const std::string& reason,
+                                              const std::string& request_id,
+                                              base::WallTime now) override;
+  base::Status enqueue_push(const domain::ChannelId& channel, const domain::Sku& sku,
+                            int32_t priority, base::WallTime due_at) override;
+  base::Result<std::vector<JobClaim>> claim_due(const domain::ChannelId& channel,
+                                                base::WallTime now, int32_t count_max,
+                                                base::Duration lease) override;
+  base::Result<bool> complete(const JobClaim& claim) override;
+  base::Status reschedule(const JobClaim& claim, base::WallTime due_at, const std::string& error,
+                          bool count_attempt) override;
+  base::Status park(const JobClaim& claim, const std::string& reason) override;
+  base::Result<int64_t> unpark(const domain::ChannelId& channel, base::WallTime due_at) override;
+  base::Result<std::vector<PushJob>> list_jobs(
+      const std::optional<domain::ChannelId>& channel) override;
+  base::Status record_pushed(const domain::ChannelId& channel, const domain::Sku& sku,
+                             domain::Quantity quantity, base::WallTime at) override;
+  base::Status record_reported(const domain::ChannelId& channel, const domain::Sku& sku,
+                               domain::Quantity quantity, base::WallTime at) override;
+  base::Status append_sync_log(std::span<const SyncLogEntry> entries) override;
+  base::Status append_alert(const Alert& alert) override;
+  base::Result<Product> product(const domain::Sku& sku) override;
+  base::Result<std::vector<ChannelListing>> listings_for_sku(const domain::Sku& sku) override;
+  base::Result<std::vector<ChannelListing>> listings_for_channel(
+      const domain::ChannelId& channel) override;
+  base::Result<std::vector<RecordedEvent>> events_for_sku(const domain::Sku& sku,
+                                                          int32_t rows_max) override;
+  base::Result<Explanation> explain(const domain::Sku& sku, int32_t rows_max) override;
+
+ private:
+  using ListingKey = std::pair<std::string, std::string>;  // (sku, channel)
+  using JobKey = std::pair<std::string, std::string>;      // (channel, sku)
+  using LineKey = std::tuple<std::string, std::string, std::string>;  // channel, order, line
+
+  base::Status check_available() const;
+  domain::EventResult apply_one(const domain::OrderEvent& e, base::WallTime now);
+  void enqueue_locked(const domain::ChannelId& channel, const domain::Sku& sku, int32_t priority,
+                      base::WallTime due_at);
+  PushJob* claimed_job(const JobClaim& claim, base::Status* error);
+
+  mutable std::mutex mu_;
+  bool unavailable_ = false;
+  std::map<std::string, Product> products_;
+  std::map<ListingKey, ChannelListing> listings_;
+  std::map<domain::EventKey, size_t> event_index_;  // key -> position in events_
+  std::vector<RecordedEvent> events_;
+  std::map<LineKey, std::pair<domain::Quantity, domain::Quantity>> line_units_;  // sold, returned
+  std::map<JobKey, PushJob> jobs_;
+  std::vector<SyncLogEntry> log_;
+  std::vector<Alert> alerts_;
+};
+
+}  // namespace invsync::store

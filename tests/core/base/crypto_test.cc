@@ -1,0 +1,34 @@
+#include <gtest/gtest.h>
+
+#include "core/base/crypto.h"
+
+namespace invsync::base {
+namespace {
+
+// RFC 4231 test case 2 (key "Jefe"); `openssl dgst -sha256 -hmac Jefe -binary | base64` agrees.
+TEST(Crypto, HmacSha256MatchesRfc4231) {
+  const std::string mac = hmac_sha256("Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(hex_encode(mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(base64_encode(mac), "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
+}
+
+TEST(Crypto, Base64RoundTripsAndRejectsGarbage) {
+  for (const std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    auto back = base64_decode(base64_encode(s));
+    ASSERT_TRUE(back.has_value()) << s;
+    EXPECT_EQ(*back, s);
+  }
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_FALSE(base64_decode("abc").has_value());
+  EXPECT_FALSE(base64_decode("a*c=").has_value());
+}
+
+TEST(Crypto, ConstantTimeEqual) {
+  EXPECT_TRUE(constant_time_equal("abc", "abc"));
+  EXPECT_FALSE(constant_time_equal("abc", "abd"));
+  EXPECT_FALSE(constant_time_equal("abc", "abcd"));
+  EXPECT_TRUE(constant_time_equal("", ""));
+}
+
+}  // namespace
+}  // namespace invsync::base
