@@ -1,0 +1,81 @@
+// Lane: the outbound sync of one channel account. It claims due jobs from the store's outbox
+// (highest priority first), reads the *current* master count and the channel's allocation rules at
+// send time, and pushes absolute sellable quantities through the channel's connector, batched up to
+// the connector's batch size. Coalescing is the outbox's: however many orders hit a SKU, one job
+// carries the latest value. At most one push per SKU is in flight in this lane (claims leased in
+// the store; a SKU already in flight is handed back). Results drive the job: done -> complete,
+// rate-limited -> due again after Retry-After without using an attempt, transient -> the retry
+// schedule, then parked with an alert; permanent -> parked with an alert. Every pushed item gets a
+// sync_log row. Runs on the Scheduler; never blocks except on the (synchronous) store.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/connector/connector.h"
+#include "core/sync/engine_deps.h"
+#include "core/sync/gated_http_client.h"
+#include "core/sync/retry_schedule.h"
+
+namespace invsync::sync {
+
+struct LaneOptions {
+  RetrySchedule retry;
+  base::Duration idle_poll = base::Duration::seconds(1);  // look for due jobs without a poke
+  base::Duration lease = base::Duration::minutes(5);      // must exceed a push's round trip
+  int32_t pushes_in_flight_max = 2;                       // concurrent push() calls
+  base::Duration handback_delay = base::Duration::seconds(1);  // SKU already in flight
+};
+
+struct LaneStats {
+  int64_t pushes = 0;        // push() calls
+  int64_t items_pushed = 0;  // SKUs in them
+  int64_t done = 0, accepted = 0, conflicts = 0, rate_limited = 0, transient = 0, permanent = 0;
+  int64_t parked = 0;
+  int64_t store_errors = 0;
+};
+
+class Lane {
+ public:
+  Lane(EngineDeps deps, LaneOptions options, connector::Connector& connector,
+       GatedHttpClient& gate);
+
+  const domain::ChannelId& channel() const { return connector_.channel(); }
+  // Starts the idle poll loop.
+  void start();
+  // Something changed (an order was applied): look for due jobs now.
+  void poke();
+  const LaneStats& stats() const { return stats_; }
+  int32_t in_flight() const { return in_flight_; }
+
+ private:
+  struct Batch {
+    std::vector<store::JobClaim> claims;
+    std::vector<connector::PushItem> items;
+    base::Instant sent_at;
+  };
+  void pump();
+  void arm_idle_timer();
+  std::optional<connector::PushItem> prepare(const store::JobClaim& claim);
+  void on_results(const Batch& batch, std::vector<connector::PushItemResult> results);
+  void settle(const store::JobClaim& claim, const connector::PushItem& item,
+              const connector::PushItemResult& result, std::vector<store::SyncLogEntry>* log);
+  void fail(const store::JobClaim& claim, const std::string& error, bool permanent);
+  void on_async_results(std::vector<connector::PushItemResult> results);
+
+  EngineDeps deps_;
+  LaneOptions options_;
+  connector::Connector& connector_;
+  GatedHttpClient& gate_;
+  LaneStats stats_;
+  int32_t in_flight_ = 0;
+  std::set<std::string> skus_in_flight_;
+  std::optional<base::TimerId> idle_timer_;
+  bool pumping_ = false;
+};
+
+}  // namespace invsync::sync

@@ -1,0 +1,70 @@
+#include "core/sync/lane_budget.h"
+
+#include <algorithm>
+
+#include "core/base/assert.h"
+
+namespace invsync::sync {
+namespace {
+constexpr int64_t kMicro = 1'000'000;
+__extension__ typedef __int128 int128;  // ns x micro-requests/s overflows int64 after hours
+}  // namespace
+
+LaneBudget::LaneBudget(int64_t rate_micro_per_s, int64_t burst_count, base::Instant now)
+    : rate_micro_per_s_(rate_micro_per_s),
+      capacity_micro_(burst_count * kMicro),
+      level_micro_(burst_count * kMicro),
+      last_(now),
+      paused_until_(now) {
+  INVSYNC_ASSERT(rate_micro_per_s > 0);
+  INVSYNC_ASSERT(burst_count >= 1);
+}
+
+void LaneBudget::refill(base::Instant now) {
+  if (now <= last_) return;
+  const int128 gained = static_cast<int128>((now - last_).ns()) * rate_micro_per_s_ / 1'000'000'000;
+  if (gained <= 0) return;
+  const int128 level = std::min<int128>(capacity_micro_, level_micro_ + gained);
+  // Keep the sub-micro remainder: advance `last_` only by the time that produced `gained`.
+  const int128 used_ns = gained * 1'000'000'000 / rate_micro_per_s_;
+  last_ = level == capacity_micro_ ? now : last_ + base::Duration::nanoseconds(static_cast<int64_t>(used_ns));
+  level_micro_ = static_cast<int64_t>(level);
+}
+
+bool LaneBudget::try_take(base::Instant now) {
+  if (now < paused_until_) return false;
+  refill(now);
+  if (level_micro_ < kMicro) return false;
+  level_micro_ -= kMicro;
+  return true;
+}
+
+base::Duration LaneBudget::wait(base::Instant now) {
+  base::Duration pause = now < paused_until_ ? paused_until_ - now : base::Duration::zero();
+  refill(now);
+  const int64_t missing = kMicro - level_micro_;
+  base::Duration refill_wait;
+  if (missing > 0) {
+    const int128 ns = (static_cast<int128>(missing) * 1'000'000'000 + rate_micro_per_s_ - 1) /
+                      rate_micro_per_s_;
+    refill_wait = base::Duration::nanoseconds(static_cast<int64_t>(ns));
+  }
+  return std::max(pause, refill_wait);
+}
+
+void LaneBudget::apply(const connector::LimitFeedback& feedback, base::Instant now) {
+  refill(now);
+  if (feedback.remaining_count) {
+    // The platform's view wins when it is lower: never spend budget it says we do not have.
+    const int64_t remaining_micro = std::max<int64_t>(0, *feedback.remaining_count) * kMicro;
+    level_micro_ = std::min(level_micro_, remaining_micro);
+  }
+  if (feedback.retry_after && *feedback.retry_after > base::Duration::zero()) {
+    pause_until(now + *feedback.retry_after);
+    level_micro_ = 0;
+  }
+}
+
+void LaneBudget::pause_until(base::Instant until) { paused_until_ = std::max(paused_until_, until); }
+
+}  // namespace invsync::sync
