@@ -13,9 +13,16 @@ GatedHttpClient::GatedHttpClient(base::Clock& clock, base::Scheduler& scheduler,
       inner_(inner),
       budget_(budget),
       rate_limited_pause_default_(rate_limited_pause_default),
+      background_percent_(background_percent),
       background_budget_(std::max<int64_t>(1, budget.rate_micro_per_s() / 100 * background_percent),
                          1, clock.monotonic_now()) {
   INVSYNC_ASSERT(background_percent >= 1 && background_percent <= 100);
+}
+
+void GatedHttpClient::on_budget_reconfigured() {
+  background_budget_.reconfigure(
+      std::max<int64_t>(1, budget_.rate_micro_per_s() / 100 * background_percent_), 1,
+      clock_.monotonic_now());
 }
 
 void GatedHttpClient::send(base::HttpRequest request, base::HttpCallback callback) {

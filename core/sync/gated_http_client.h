@@ -33,6 +33,8 @@ class GatedHttpClient final : public base::HttpClient {
   base::HttpClient& background() { return background_view_; }
   // Set once the connector exists (it needs this client to be built first).
   void set_observer(Observe observe) { observe_ = std::move(observe); }
+  // Call after the LaneBudget was reconfigured: the background share follows its rate.
+  void on_budget_reconfigured();
 
   size_t queued() const { return foreground_.size() + background_queue_.size(); }
   size_t foreground_queued() const { return foreground_.size(); }
@@ -63,6 +65,7 @@ class GatedHttpClient final : public base::HttpClient {
   base::HttpClient& inner_;
   LaneBudget& budget_;
   base::Duration rate_limited_pause_default_;
+  uint32_t background_percent_ = 20;
   LaneBudget background_budget_;  // the background share of the lane's rate
   Observe observe_;
   BackgroundView background_view_{*this};

@@ -68,3 +68,17 @@ void LaneBudget::apply(const connector::LimitFeedback& feedback, base::Instant n
 void LaneBudget::pause_until(base::Instant until) { paused_until_ = std::max(paused_until_, until); }
 
 }  // namespace invsync::sync
+
+namespace invsync::sync {
+
+void LaneBudget::reconfigure(int64_t rate_micro_per_s, int64_t burst_count, base::Instant now) {
+  INVSYNC_ASSERT(rate_micro_per_s > 0);
+  INVSYNC_ASSERT(burst_count >= 1);
+  refill(now);
+  rate_micro_per_s_ = rate_micro_per_s;
+  capacity_micro_ = burst_count * kMicro;
+  level_micro_ = std::min(level_micro_, capacity_micro_);
+  last_ = now;
+}
+
+}  // namespace invsync::sync

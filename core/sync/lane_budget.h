@@ -26,6 +26,8 @@ class LaneBudget {
   void apply(const connector::LimitFeedback& feedback, base::Instant now);
   // Pauses the lane (a 429 without Retry-After uses a default pause chosen by the caller).
   void pause_until(base::Instant until);
+  // New configured limits (the level is kept, clamped to the new burst).
+  void reconfigure(int64_t rate_micro_per_s, int64_t burst_count, base::Instant now);
 
   int64_t rate_micro_per_s() const { return rate_micro_per_s_; }
   int64_t burst_count() const { return capacity_micro_ / 1'000'000; }

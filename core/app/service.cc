@@ -1,0 +1,76 @@
+#include "core/app/service.h"
+
+#include "core/base/assert.h"
+
+namespace invsync::app {
+
+Service::Service(ServiceDeps deps) : deps_(deps) {}
+Service::~Service() = default;
+
+base::Result<std::unique_ptr<Service>> Service::build(const ServiceConfig& config,
+                                                      ServiceDeps deps,
+                                                      const ConnectorFactory& factory) {
+  std::unique_ptr<Service> service(new Service(deps));
+  const sync::EngineDeps engine{deps.clock, deps.scheduler, deps.prng, deps.store, deps.alerts};
+  for (const ChannelConfig& cc : config.channels) {
+    auto ch = std::make_unique<Channel>();
+    ch->config = cc;
+    const base::Instant now = deps.clock.monotonic_now();
+    // Placeholder limits until the connector states its own (it needs the gate to exist).
+    ch->budget = std::make_unique<sync::LaneBudget>(1'000'000, 1, now);
+    ch->gate = std::make_unique<sync::GatedHttpClient>(deps.clock, deps.scheduler, deps.http,
+                                                       *ch->budget, cc.background_percent,
+                                                       cc.rate_limited_pause);
+    auto pusher = factory(cc.channel, cc.connector_json,
+                          {deps.clock, deps.scheduler, deps.prng, *ch->gate, deps.http});
+    if (!pusher.ok()) {
+      return base::Status::invalid_argument(cc.channel.str() + ": " + pusher.status().message());
+    }
+    ch->pusher = std::move(pusher).value();
+    auto reader = factory(cc.channel, cc.connector_json,
+                          {deps.clock, deps.scheduler, deps.prng, ch->gate->background(), deps.http});
+    INVSYNC_ASSERT(reader.ok());  // the same config parsed once already
+    ch->reader = std::move(reader).value();
+    INVSYNC_ASSERT(ch->pusher->channel() == cc.channel);
+    const connector::ConnectorLimits& limits = ch->pusher->limits();
+    ch->budget->reconfigure(cc.rate_micro_per_s.value_or(limits.request_rate_micro_per_s),
+                            cc.burst_count.value_or(limits.request_burst_count), now);
+    ch->gate->on_budget_reconfigured();
+    connector::Connector* observer = ch->pusher.get();
+    ch->gate->set_observer(
+        [observer](const base::HttpResponse& r) { return observer->observe_limits(r); });
+    ch->lane = std::make_unique<sync::Lane>(engine, cc.lane, *ch->pusher, *ch->gate);
+    ch->reconciler = std::make_unique<sync::Reconciler>(engine, cc.reconcile, *ch->reader);
+    Service* raw = service.get();
+    ch->poller = std::make_unique<sync::OrderPoller>(engine, cc.orders_poll, *ch->pusher,
+                                                     [raw] { raw->poke_all(); });
+    ch->ingest = std::make_unique<ingest::WebhookIngest>(deps.store, deps.clock, *ch->pusher,
+                                                         deps.alerts, config.ingest);
+    ch->ingest->set_on_applied([raw] { raw->poke_all(); });
+    sync::OrderPoller* poller = ch->poller.get();
+    ch->ingest->set_on_poll_now([poller] { poller->poll_now(); });
+    service->channels_.push_back(std::move(ch));
+  }
+  return service;
+}
+
+void Service::start() {
+  for (auto& ch : channels_) {
+    ch->lane->start();
+    if (ch->config.reconcile_enabled) ch->reconciler->start();
+    if (ch->config.orders_poll_enabled) ch->poller->start();
+  }
+}
+
+ingest::WebhookIngest* Service::ingest(const domain::ChannelId& channel) {
+  for (auto& ch : channels_) {
+    if (ch->config.channel == channel) return ch->ingest.get();
+  }
+  return nullptr;
+}
+
+void Service::poke_all() {
+  for (auto& ch : channels_) ch->lane->poke();
+}
+
+}  // namespace invsync::app
