@@ -42,6 +42,7 @@ void SimNetwork::send(base::HttpRequest request, base::HttpCallback callback) {
       // The request arrives and is acted on; only the answer is too late.
       scheduler_.run_after(net.latency / 2, [&mock, this, request = std::move(request)] {
         (void)mock.handle(request, scheduler_.clock().monotonic_now());
+        if (after_request_) after_request_(mock);
       });
     }
     scheduler_.run_after(timeout, [callback = std::move(callback), timeout] {
@@ -56,6 +57,7 @@ void SimNetwork::send(base::HttpRequest request, base::HttpCallback callback) {
                               request = std::move(request)] {
     base::HttpResponse response = mock.handle(request, scheduler_.clock().monotonic_now());
     ++st.by_status[response.status];
+    if (after_request_) after_request_(mock);
     scheduler_.run_after(rest, [shared_callback, response = std::move(response)]() mutable {
       (*shared_callback)(std::move(response));
     });

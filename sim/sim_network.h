@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -23,6 +24,8 @@ class SimNetwork final : public base::HttpClient {
   // Requests whose base_url equals `base_url` go to `mock` (borrowed).
   void add_host(const std::string& base_url, mocks::MockPlatform& mock);
   void send(base::HttpRequest request, base::HttpCallback callback) override;
+  // Called after a mock handled a request (it may have queued webhooks or timers).
+  void set_after_request(std::function<void(mocks::MockPlatform&)> f) { after_request_ = std::move(f); }
 
   struct HostStats {
     int64_t requests = 0, refused = 0, timed_out = 0;
@@ -34,6 +37,7 @@ class SimNetwork final : public base::HttpClient {
   SimScheduler& scheduler_;
   std::map<std::string, mocks::MockPlatform*> hosts_;
   std::map<std::string, HostStats> stats_;
+  std::function<void(mocks::MockPlatform&)> after_request_;
 };
 
 }  // namespace invsync::sim

@@ -54,9 +54,9 @@ base::Result<std::unique_ptr<Service>> Service::build(const ServiceConfig& confi
   return service;
 }
 
-void Service::start() {
+void Service::start(bool lanes) {
   for (auto& ch : channels_) {
-    ch->lane->start();
+    if (lanes) ch->lane->start();
     if (ch->config.reconcile_enabled) ch->reconciler->start();
     if (ch->config.orders_poll_enabled) ch->poller->start();
   }

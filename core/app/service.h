@@ -46,8 +46,9 @@ class Service {
                                                       const ConnectorFactory& factory);
   ~Service();
 
-  // Starts lanes, reconcilers and pollers on the scheduler.
-  void start();
+  // Starts lanes, reconcilers and pollers on the scheduler. Without lanes, the outbox is left to
+  // another outbound policy (the simulator's baseline).
+  void start(bool lanes = true);
   // The webhook handler of a channel, or nullptr.
   ingest::WebhookIngest* ingest(const domain::ChannelId& channel);
   // Every lane looks for due jobs now (after events were applied anywhere).

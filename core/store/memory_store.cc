@@ -85,10 +85,17 @@ EventResult MemoryStore::apply_one(const domain::OrderEvent& e, base::WallTime n
       returnable = events_[sale_it->second].applied_units - line_units_[line].second;
     }
   }
-  const domain::EventEffect effect =
-      domain::compute_event_effect(e.key.kind, e.quantity, product.master, returnable);
+  domain::EventEffect effect;
+  if (skip_stock_check_ && e.key.kind == EventKind::kSale) {
+    effect.delta = Quantity(0) - e.quantity;
+    effect.result = EventResult{.outcome = EventOutcome::kApplied, .applied_units = e.quantity,
+                                .master_after = product.master + effect.delta};
+  } else {
+    effect = domain::compute_event_effect(e.key.kind, e.quantity, max(product.master, Quantity(0)),
+                                          returnable);
+  }
   product.master = product.master + effect.delta;
-  INVSYNC_ASSERT(!product.master.is_negative());
+  if (!skip_stock_check_) INVSYNC_ASSERT(!product.master.is_negative());
   if (!effect.delta.is_zero()) {
     product.version += 1;
     product.updated_at = now.truncated_to_us();

@@ -17,6 +17,9 @@ class MemoryStore final : public InventoryStore {
   MemoryStore() = default;
 
   void set_unavailable(bool unavailable);
+  // Test-only sabotage: sales skip the stock check and may drive the master negative. Exists so a
+  // test can prove the simulator's auditor catches a broken core; never set outside such a test.
+  void break_stock_check_for_test() { skip_stock_check_ = true; }
 
   base::Result<int64_t> upsert_products(std::span<const ProductSpec> products,
                                         base::WallTime now) override;
@@ -66,6 +69,7 @@ class MemoryStore final : public InventoryStore {
 
   mutable std::mutex mu_;
   bool unavailable_ = false;
+  bool skip_stock_check_ = false;
   std::map<std::string, Product> products_;
   std::map<ListingKey, ChannelListing> listings_;
   std::map<domain::EventKey, size_t> event_index_;  // key -> position in events_

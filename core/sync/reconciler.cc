@@ -47,6 +47,15 @@ void Reconciler::run_cycle(std::function<void()> done) {
   }
   pending_ = std::move(listings).value();
   next_ = 0;
+  // One look at the outbox per cycle: a job that finishes meanwhile is caught next cycle.
+  job_state_.clear();
+  auto jobs = deps_.store.list_jobs(channel);
+  if (!jobs.ok()) {
+    ++stats_.store_errors;
+    finish_cycle();
+    return;
+  }
+  for (const auto& j : *jobs) job_state_[j.sku.str()] = j.state;
   read_next_batch();
 }
 
@@ -77,13 +86,6 @@ void Reconciler::on_batch(std::vector<store::ChannelListing> batch,
   }
   const base::WallTime now = deps_.clock.wall_now();
   const domain::ChannelId& channel = reader_.channel();
-  auto jobs = deps_.store.list_jobs(channel);
-  if (!jobs.ok()) {
-    ++stats_.store_errors;
-    return;
-  }
-  std::map<std::string, store::JobState> job_state;
-  for (const auto& j : *jobs) job_state[j.sku.str()] = j.state;
   std::map<std::string, std::optional<domain::Quantity>> shown;
   for (const auto& q : *result) shown[q.sku.str()] = q.quantity;
   std::vector<store::SyncLogEntry> log;
@@ -110,8 +112,13 @@ void Reconciler::on_batch(std::vector<store::ChannelListing> batch,
                    "channel shows " + std::to_string(reported.units()) + ", hub wants " +
                        std::to_string(wanted.units()),
                    0, 0, now});
+    if (correction_sink_) {
+      correction_sink_(listing.sku, wanted);
+      ++stats_.corrections;
+      continue;
+    }
     // A pending or in-flight push will set the channel anyway; parked ones were unparked above.
-    if (job_state.count(listing.sku.str()) != 0) continue;
+    if (job_state_.count(listing.sku.str()) != 0) continue;
     if (deps_.store.enqueue_push(channel, listing.sku, domain::push_priority_for_stock(product->master),
                                  now)
             .ok()) {
@@ -126,6 +133,7 @@ void Reconciler::on_batch(std::vector<store::ChannelListing> batch,
 void Reconciler::finish_cycle() {
   running_ = false;
   pending_.clear();
+  job_state_.clear();
   next_ = 0;
   if (done_) {
     auto done = std::move(done_);

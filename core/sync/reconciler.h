@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ class Reconciler {
   void run_cycle(std::function<void()> done = nullptr);
   const ReconcilerStats& stats() const { return stats_; }
   bool cycle_running() const { return running_; }
+  // Where corrections go instead of the store's outbox (the simulator's baseline policy, which
+  // has no outbox); with a sink set, pending outbox jobs do not suppress corrections.
+  using CorrectionSink = std::function<void(const domain::Sku&, domain::Quantity wanted)>;
+  void set_correction_sink(CorrectionSink sink) { correction_sink_ = std::move(sink); }
 
  private:
   void schedule_next(base::Duration delay);
@@ -52,8 +57,10 @@ class Reconciler {
   ReconcilerStats stats_;
   bool running_ = false;
   std::vector<store::ChannelListing> pending_;  // listings left to read this cycle
+  std::map<std::string, store::JobState> job_state_;  // the outbox at the start of the cycle
   size_t next_ = 0;
   std::function<void()> done_;
+  CorrectionSink correction_sink_;
 };
 
 }  // namespace invsync::sync

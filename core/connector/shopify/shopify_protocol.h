@@ -1,0 +1,59 @@
+// Internal to the Shopify connector: Shopify ids (numeric and gid forms), ISO 8601 timestamps,
+// Retry-After and throttle arithmetic, and the classification of one HTTP exchange (transport
+// error, status, HTML page, GraphQL top-level errors) into an outcome. Includes nlohmann/json:
+// include this header only from the connector's .cc files.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/base/http.h"
+#include "core/base/result.h"
+#include "core/base/time.h"
+#include "core/connector/connector.h"
+
+namespace invsync::connector::shopify_detail {
+
+// "gid://shopify/<type>/<n>" (an optional "?..." suffix is ignored), "<n>" or a JSON integer;
+// nullopt unless n is a positive 64-bit integer (and, for a gid, the type matches).
+std::optional<int64_t> parse_id(const nlohmann::json& value, std::string_view type);
+std::optional<int64_t> parse_id_text(std::string_view text, std::string_view type);
+std::string make_gid(std::string_view type, int64_t id);
+
+// "2026-11-27T03:00:00-05:00", "...Z", optional fraction; nullopt when malformed.
+std::optional<base::WallTime> parse_iso8601(std::string_view text);
+
+// Retry-After as (possibly fractional) seconds; nullopt when absent or malformed.
+std::optional<base::Duration> parse_retry_after(const base::HttpHeaders& headers);
+
+// From a GraphQL body's extensions.cost: how long until `requestedQueryCost` points are back.
+std::optional<base::Duration> throttle_wait(const nlohmann::json& body);
+
+// The human part of a Shopify error body ({"errors": "..."|[...]|{...}}), bounded; never echoes
+// request headers, so it holds no secret.
+std::string error_message(int32_t status, std::string_view body);
+
+// An id or value from a JSON integer or numeric string.
+std::optional<int64_t> json_int(const nlohmann::json& value);
+// A JSON number (integer, or float rounded to nearest) such as GraphQL cost points.
+std::optional<int64_t> json_points(const nlohmann::json& value);
+
+// What one exchange says before its payload is looked at.
+struct Exchange {
+  bool usable = false;  // a 2xx JSON object (for GraphQL: without top-level errors)
+  PushOutcome outcome = PushOutcome::kTransient;  // when !usable
+  base::Duration retry_after;
+  int32_t http_status = 0;
+  std::string error;
+  std::optional<base::StatusCode> transport;  // the transport Status code, if no response
+  nlohmann::json body;
+};
+Exchange classify_exchange(const base::Result<base::HttpResponse>& result, bool graphql);
+
+// The Status a failed exchange gives read() and poll_orders().
+base::Status exchange_status(const Exchange& exchange);
+
+}  // namespace invsync::connector::shopify_detail

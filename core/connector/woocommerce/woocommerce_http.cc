@@ -1,0 +1,216 @@
+// Response decoding, classification, dates and order events for the WooCommerce connector.
+#include <charconv>
+#include <cstdlib>
+
+#include "core/base/url.h"
+#include "core/connector/woocommerce/woocommerce_internal.h"
+#include "core/domain/quantity.h"
+#include "core/domain/sku.h"
+
+namespace invsync::connector::woo {
+namespace {
+
+constexpr int kJsonStartCandidatesMax = 256;
+constexpr size_t kErrorDetailBytesMax = 200;
+
+bool looks_like_html(const base::HttpResponse& response) {
+  const auto type = response.headers.get("Content-Type");
+  if (type.has_value() && type->find("html") != std::string_view::npos) return true;
+  return response.body.find('<') != std::string::npos;
+}
+
+// "woocommerce_rest_cannot_edit: Sorry, you are not allowed to edit this resource." from an
+// error body {code, message, data}; "" when the body is not one.
+std::string error_detail(const std::optional<Json>& doc) {
+  if (!doc.has_value() || !doc->is_object()) return "";
+  std::string out;
+  if (auto it = doc->find("code"); it != doc->end() && it->is_string()) {
+    out = it->get<std::string>();
+  }
+  if (auto it = doc->find("message"); it != doc->end() && it->is_string()) {
+    out += (out.empty() ? "" : ": ") + it->get<std::string>();
+  }
+  if (out.size() > kErrorDetailBytesMax) out.resize(kErrorDetailBytesMax);
+  return out;
+}
+
+base::Status permanent_status(int32_t http_status, const std::string& message) {
+  switch (http_status) {
+    case 401: return base::Status::unauthenticated(message);
+    case 403: return base::Status::permission_denied(message);
+    case 404: return base::Status::not_found(message);
+    case 413: return base::Status::resource_exhausted(message);
+    default: return base::Status::invalid_argument(message);
+  }
+}
+
+void classify_error_status(const base::HttpResponse& response, Reply* r) {
+  const auto doc = extract_json(response.body);
+  std::string detail = error_detail(doc);
+  if (detail.empty() && looks_like_html(response)) detail = "HTML error page";
+  r->error = "HTTP " + std::to_string(response.status) + (detail.empty() ? "" : " " + detail);
+  r->retry_after = parse_retry_after(response.headers).value_or(base::Duration());
+  const int32_t s = response.status;
+  if (s == 429) {
+    r->outcome = PushOutcome::kRateLimited;
+    r->status = base::Status::rate_limited(r->error, r->retry_after);
+  } else if (s >= 400 && s < 500 && s != 408) {
+    r->outcome = PushOutcome::kPermanent;  // auth, permissions, 413, validation, unknown route
+    r->status = permanent_status(s, r->error);
+  } else {
+    r->outcome = PushOutcome::kTransient;  // 5xx (ModSecurity 501 included), 408, 1xx/3xx
+    r->status = base::Status::unavailable(r->error);
+  }
+}
+
+int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool read_digits(std::string_view text, size_t pos, size_t count, int64_t* out) {
+  if (pos + count > text.size()) return false;
+  int64_t v = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+    v = v * 10 + (text[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Json> extract_json(std::string_view body) {
+  int candidates = 0;
+  for (size_t pos = body.find_first_of("{["); pos != std::string_view::npos;
+       pos = body.find_first_of("{[", pos + 1)) {
+    if (++candidates > kJsonStartCandidatesMax) break;
+    Json doc = Json::parse(body.substr(pos), nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_discarded()) return doc;
+  }
+  return std::nullopt;
+}
+
+Reply decode_reply(const base::Result<base::HttpResponse>& result, Shape shape) {
+  Reply r;
+  if (!result.ok()) {
+    r.error = "transport: " + std::string(base::status_code_name(result.status().code()));
+    r.status = result.status().code() == base::StatusCode::kTimeout
+                   ? base::Status::timeout(r.error)
+                   : base::Status::unavailable(r.error);
+    return r;
+  }
+  const base::HttpResponse& response = result.value();
+  r.http_status = response.status;
+  if (!response.is_success()) {
+    classify_error_status(response, &r);
+    return r;
+  }
+  std::optional<Json> doc = extract_json(response.body);
+  const bool shape_ok =
+      doc.has_value() && (shape == Shape::kObject ? doc->is_object() : doc->is_array());
+  if (!shape_ok) {
+    r.error = "HTTP " + std::to_string(response.status) +
+              (looks_like_html(response) ? " HTML page instead of JSON (challenge page?)"
+                                         : " unexpected response body");
+    r.status = base::Status::unavailable(r.error);
+    return r;
+  }
+  r.ok = true;
+  r.body = std::move(*doc);
+  if (auto pages = response.headers.get("X-WP-TotalPages"); pages.has_value()) {
+    int64_t n = 0;
+    const auto [p, ec] = std::from_chars(pages->data(), pages->data() + pages->size(), n);
+    if (ec == std::errc() && p == pages->data() + pages->size() && n >= 0) r.total_pages = n;
+  }
+  return r;
+}
+
+std::optional<base::Duration> parse_retry_after(const base::HttpHeaders& headers) {
+  const auto value = headers.get("Retry-After");
+  if (!value.has_value() || value->empty()) return std::nullopt;
+  const std::string text(*value);
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !(seconds >= 0) || seconds > 86'400.0) {
+    return std::nullopt;  // an HTTP-date or garbage
+  }
+  return base::Duration::milliseconds(static_cast<int64_t>(seconds * 1000.0 + 0.5));
+}
+
+std::optional<base::WallTime> parse_gmt_datetime(std::string_view text) {
+  int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
+      text[13] != ':' || text[16] != ':' || !read_digits(text, 0, 4, &y) ||
+      !read_digits(text, 5, 2, &mo) || !read_digits(text, 8, 2, &d) ||
+      !read_digits(text, 11, 2, &h) || !read_digits(text, 14, 2, &mi) ||
+      !read_digits(text, 17, 2, &s)) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  std::string_view rest = text.substr(19);
+  if (!rest.empty() && rest.front() == '.') {
+    size_t n = 1;
+    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
+    rest.remove_prefix(n);  // sub-second precision is dropped: WooCommerce keeps seconds
+  }
+  if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return std::nullopt;
+  const int64_t unix_s = days_from_civil(y, mo, d) * 86'400 + h * 3600 + mi * 60 + s;
+  return base::WallTime::from_unix_s(unix_s);
+}
+
+std::string format_gmt_datetime(base::WallTime t) {
+  std::string text = base::format_iso8601_utc(t);
+  if (!text.empty() && text.back() == 'Z') text.pop_back();
+  return text;
+}
+
+std::optional<int64_t> json_id(const Json& value) {
+  if (value.is_number_unsigned()) {
+    const uint64_t v = value.get<uint64_t>();
+    if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<int64_t>(v);
+  }
+  if (value.is_number_integer()) return value.get<int64_t>();
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    int64_t v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return v;
+  }
+  return std::nullopt;
+}
+
+std::optional<domain::Quantity> stock_of(const Json& product) {
+  if (!product.is_object()) return std::nullopt;
+  const auto manage = product.find("manage_stock");
+  if (manage != product.end()) {
+    const bool managed = (manage->is_boolean() && manage->get<bool>()) ||
+                         (manage->is_string() && manage->get<std::string>() == "parent");
+    if (!managed) return std::nullopt;
+  }
+  const auto qty = product.find("stock_quantity");
+  if (qty == product.end() || !qty->is_number_integer()) return std::nullopt;
+  auto q = domain::Quantity::checked(qty->get<int64_t>());
+  if (!q.ok()) return std::nullopt;
+  return *q;
+}
+
+std::optional<WooCommerceIds> ids_of(const Json& product) {
+  if (!product.is_object()) return std::nullopt;
+  const auto id = json_id(product.value("id", Json()));
+  if (!id.has_value() || *id <= 0) return std::nullopt;
+  const int64_t parent = json_id(product.value("parent_id", Json())).value_or(0);
+  const Json type = product.value("type", Json());
+  // type decides (a grouped product's child may carry a parent_id); parent_id only without it
+  const bool variation = type.is_string() ? type.get<std::string>() == "variation" : parent > 0;
+  if (variation && parent <= 0) return std::nullopt;  // a variation must name its parent
+  return variation ? WooCommerceIds{parent, *id} : WooCommerceIds{*id, 0};
+}
+
+}  // namespace invsync::connector::woo

@@ -1,0 +1,155 @@
+// Listings Items API 2021-08-01 on the Amazon mock: patchListingsItem (ACCEPTED / INVALID /
+// VALID in VALIDATION_PREVIEW, HTTP 200 either way) and getListingsItem with includedData.
+// attributes.fulfillment_availability shows the last accepted write; fulfillmentAvailability
+// shows the live offer quantity, which lags (apply_lag_ms) or never moves (not_applied_percent).
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/base/url.h"
+#include "mocks/amazon/amazon_mock.h"
+#include "mocks/amazon/listings_feed.h"
+#include "mocks/amazon/sp_api_http.h"
+
+namespace invsync::mocks {
+namespace {
+
+using base::HttpRequest;
+using base::HttpResponse;
+using base::Instant;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    const size_t end = std::min(s.find(',', pos), s.size());
+    if (end > pos) out.push_back(s.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> param(const HttpRequest& request, std::string_view name) {
+  const auto params = base::parse_query(request.query());
+  if (!params) return std::nullopt;
+  return base::query_param(*params, name);
+}
+
+HttpResponse bad_request(const std::string& message) {
+  return amazon::error_response(400, "BAD_REQUEST", message);
+}
+
+ordered_json issue_json(const amazon::ListingIssue& issue) {
+  ordered_json i;
+  i["code"] = issue.code;
+  i["message"] = issue.message;
+  i["severity"] = "ERROR";
+  if (!issue.attribute.empty()) i["attributeNames"] = {issue.attribute};
+  i["categories"] = {issue.code == "90220" ? "MISSING_ATTRIBUTE" : "INVALID_ATTRIBUTE"};
+  return i;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> AmazonMock::check_listings_request(const Route& route,
+                                                               const HttpRequest& request) const {
+  if (route.params[0] != config_.seller_id) {
+    return amazon::error_response(403, "Unauthorized", "Access to requested resource is denied.");
+  }
+  const auto markets = param(request, "marketplaceIds");
+  if (!markets) return bad_request("Missing required parameter: marketplaceIds.");
+  for (const std::string& m : split_commas(*markets)) {
+    if (m != config_.marketplace_id) return bad_request("Invalid marketplaceIds: " + m + ".");
+  }
+  return std::nullopt;
+}
+
+HttpResponse AmazonMock::patch_listings_item(const Route& route, const HttpRequest& request,
+                                             Instant now) {
+  if (auto error = check_listings_request(route, request)) return *error;
+  const std::string& sku = route.params[1];
+  const auto mode = param(request, "mode");
+  if (mode && *mode != "VALIDATION_PREVIEW") return bad_request("Invalid mode: " + *mode + ".");
+  const json body = json::parse(request.body, nullptr, false);
+  if (!body.is_object()) return bad_request("The request body is not a valid JSON object.");
+  std::optional<int64_t> quantity;
+  std::vector<amazon::ListingIssue> issues = amazon::validate_patch(body, &quantity);
+  const auto listing = listings_.find(sku);
+  if (issues.empty() && listing == listings_.end()) {
+    issues.push_back({"4000003", "SKU '" + sku + "' was not found for this seller.", ""});
+  }
+  const bool preview = mode.has_value();
+  ordered_json out;
+  out["sku"] = sku;
+  out["status"] = !issues.empty() ? "INVALID" : preview ? "VALID" : "ACCEPTED";
+  out["submissionId"] = next_id_hex(32);
+  out["issues"] = ordered_json::array();
+  for (const auto& issue : issues) out["issues"].push_back(issue_json(issue));
+  count(issues.empty() ? (preview ? "patch_valid" : "patch_accepted") : "patch_invalid");
+  if (issues.empty() && !preview && quantity) {
+    listing->second.attribute_quantity = *quantity;
+    listing->second.last_updated = now;
+    if (prng_.chance(base::Ratio::percent(faults_.not_applied_percent))) {
+      count("not_applied");
+    } else {
+      schedule_apply(sku, *quantity, now);
+      advance(now);  // a zero lag lands before the response
+    }
+  }
+  return HttpResponse::text(200, "application/json", out.dump());
+}
+
+HttpResponse AmazonMock::get_listings_item(const Route& route, const HttpRequest& request) {
+  if (auto error = check_listings_request(route, request)) return *error;
+  static const std::set<std::string> kIncluded = {
+      "summaries",   "attributes",    "issues",      "offers", "fulfillmentAvailability",
+      "procurement", "relationships", "productTypes"};
+  const std::vector<std::string> included =
+      split_commas(param(request, "includedData").value_or("summaries"));
+  for (const std::string& d : included) {
+    if (kIncluded.count(d) == 0) return bad_request("Invalid includedData: " + d + ".");
+  }
+  const std::string& sku = route.params[1];
+  const auto it = listings_.find(sku);
+  if (it == listings_.end()) {
+    return amazon::error_response(
+        404, "NOT_FOUND", "SKU '" + sku + "' not found in marketplace " + config_.marketplace_id);
+  }
+  const Listing& l = it->second;
+  auto has = [&](const char* d) {
+    return std::find(included.begin(), included.end(), d) != included.end();
+  };
+  ordered_json out;
+  out["sku"] = sku;
+  if (has("summaries")) {
+    ordered_json s;
+    s["marketplaceId"] = config_.marketplace_id;
+    s["asin"] = l.asin;
+    s["productType"] = "PRODUCT";
+    s["conditionType"] = "new_new";
+    s["status"] = l.live_quantity > 0 ? ordered_json{"BUYABLE", "DISCOVERABLE"}
+                                      : ordered_json{"DISCOVERABLE"};
+    s["itemName"] = "Item " + sku;
+    s["createdDate"] = iso(l.created);
+    s["lastUpdatedDate"] = iso(l.last_updated);
+    out["summaries"] = ordered_json::array({s});
+  }
+  if (has("attributes")) {
+    ordered_json fa;
+    fa["fulfillment_channel_code"] = "DEFAULT";
+    fa["quantity"] = l.attribute_quantity;
+    fa["marketplace_id"] = config_.marketplace_id;
+    out["attributes"]["fulfillment_availability"] = ordered_json::array({fa});
+  }
+  if (has("issues")) out["issues"] = ordered_json::array();
+  if (has("fulfillmentAvailability")) {
+    ordered_json fa;
+    fa["fulfillmentChannelCode"] = "DEFAULT";
+    fa["quantity"] = l.live_quantity;
+    out["fulfillmentAvailability"] = ordered_json::array({fa});
+  }
+  return HttpResponse::text(200, "application/json", out.dump());
+}
+
+}  // namespace invsync::mocks
