@@ -4,12 +4,12 @@ namespace invsync::sim {
 
 base::Result<std::vector<domain::EventResult>> AuditingStore::apply_orders(
     std::span<const domain::OrderEvent> events, base::WallTime now) {
-  auto results = inner_.apply_orders(events, now);
+  auto results = target().apply_orders(events, now);
   if (!results.ok()) return results;
   std::map<std::string, int64_t> master_now;
   for (const auto& e : events) {
     if (master_now.count(e.sku.str()) != 0) continue;
-    auto p = inner_.product(e.sku);
+    auto p = target().product(e.sku);
     if (p.ok()) master_now[e.sku.str()] = p->master.units();
   }
   const std::vector<domain::OrderEvent> copy(events.begin(), events.end());
@@ -22,8 +22,8 @@ base::Result<domain::EventResult> AuditingStore::set_stock(const domain::Sku& sk
                                                            const std::string& reason,
                                                            const std::string& request_id,
                                                            base::WallTime now) {
-  auto before = inner_.product(sku);
-  auto r = inner_.set_stock(sku, q, reason, request_id, now);
+  auto before = target().product(sku);
+  auto r = target().set_stock(sku, q, reason, request_id, now);
   if (!r.ok() || !before.ok()) return r;
   const domain::OrderEvent as_event{{store::manual_channel(), request_id, "1", domain::EventKind::kAdjust},
                                     sku, q - before->master, reason};
@@ -32,7 +32,7 @@ base::Result<domain::EventResult> AuditingStore::set_stock(const domain::Sku& sk
 }
 
 base::Status AuditingStore::append_sync_log(std::span<const store::SyncLogEntry> entries) {
-  base::Status st = inner_.append_sync_log(entries);
+  base::Status st = target().append_sync_log(entries);
   for (const auto& e : entries) auditor_.on_push_logged(now_(), e);
   return st;
 }

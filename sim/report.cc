@@ -127,7 +127,9 @@ std::string report_json(const SimReport& r) {
                              {"api_calls", c.api_calls}, {"rate_limited", c.rate_limited},
                              {"server_errors", c.server_errors},
                              {"transport_failures", c.transport_failures},
-                             {"peak_queue_depth", c.peak_queue_depth}, {"parked", c.parked}});
+                             {"peak_queue_depth", c.peak_queue_depth}, {"parked", c.parked},
+                             {"final_queue_depth", c.final_queue_depth},
+                             {"platform_stats", c.platform_stats}});
   }
   j["violations"] = nlohmann::json::array();
   for (const auto& v : r.violations) j["violations"].push_back({{"at_s", v.at.s()}, {"what", v.what}});

@@ -22,6 +22,8 @@ struct ChannelReport {
   int64_t peak_queue_depth = 0;
   int64_t parked = 0;
   std::map<std::string, int64_t> oversold_by_cause;
+  std::map<std::string, int64_t> platform_stats;  // the mock's own counters
+  int64_t final_queue_depth = 0;
 };
 
 struct SimReport {

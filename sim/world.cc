@@ -164,6 +164,17 @@ base::Status World::build_channels() {
                              {"webhook_drop_percent", c.spec.webhook_drop_percent}};
     faults.update(nlohmann::json::parse(c.setup.base_faults_json));
     c.base_faults = faults.dump();
+    // Every fault window of this channel must be valid before the run starts.
+    for (const FaultWindow& w : scenario_.faults) {
+      if (w.channel != c.spec.platform) continue;
+      nlohmann::json merged = faults;
+      merged.update(nlohmann::json::parse(w.faults_json));
+      const base::Status st = c.mock->set_faults_json(merged.dump());
+      if (!st.ok()) {
+        return base::Status::invalid_argument(scenario_.path + ": fault window '" + w.label +
+                                              "' on " + w.channel + ": " + st.message());
+      }
+    }
     INVSYNC_RETURN_IF_ERROR(c.mock->set_faults_json(c.base_faults));
     channels_.push_back(std::move(c));
   }
@@ -397,6 +408,13 @@ base::Result<SimReport> World::run() {
   schedule_faults();
   schedule_restocks();
   const Instant end = Instant() + hours(scenario_.duration_h + scenario_.drain_h);
+  // Convergence is judged convergence_bound_s after the last order and the last fault (a quiet
+  // world), or at the end of the run if that comes first.
+  double quiet_h = scenario_.duration_h;
+  for (const FaultWindow& w : scenario_.faults) quiet_h = std::max(quiet_h, w.end_h);
+  const Instant converge_at =
+      std::min(end, Instant() + hours(quiet_h) + Duration::seconds(scenario_.convergence_bound_s));
+  scheduler_.run_at(converge_at, [this] { check_convergence(); });
   const Duration sample_every = Duration::minutes(5);
   const bool bar = options_.progress && isatty(2) != 0;
   for (Instant t = Instant(); t < end;) {
@@ -411,7 +429,6 @@ base::Result<SimReport> World::run() {
     }
   }
   if (bar) std::fprintf(stderr, "\n");
-  check_convergence();
   const double wall_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return finish(wall_s);
@@ -475,8 +492,10 @@ SimReport World::finish(double wall_s) {
     cr.peak_queue_depth = c.peak_queue;
     auto jobs = store_->list_jobs(c.id);
     if (jobs.ok()) {
+      cr.final_queue_depth = static_cast<int64_t>(jobs->size());
       for (const auto& j : *jobs) cr.parked += j.state == store::JobState::kParked ? 1 : 0;
     }
+    cr.platform_stats = c.mock->stats();
     r.api_calls += cr.api_calls;
     r.peak_queue_depth = std::max(r.peak_queue_depth, cr.peak_queue_depth);
     r.queue_depth[cr.name] = c.queue_samples;

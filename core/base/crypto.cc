@@ -19,6 +19,25 @@ std::string hmac_sha256(std::string_view key, std::string_view message) {
   return std::string(reinterpret_cast<const char*>(out), out_len);
 }
 
+std::string sha256(std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int out_len = 0;
+  const int ok = EVP_Digest(message.data(), message.size(), out, &out_len, EVP_sha256(), nullptr);
+  INVSYNC_ASSERT(ok == 1);
+  INVSYNC_ASSERT(out_len == 32);
+  return std::string(reinterpret_cast<const char*>(out), out_len);
+}
+
+std::string base64url_no_padding(std::string_view raw) {
+  std::string s = base64_encode(raw);
+  for (char& c : s) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  while (!s.empty() && s.back() == '=') s.pop_back();
+  return s;
+}
+
 std::string base64_encode(std::string_view raw) {
   std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),

@@ -124,6 +124,10 @@ class Connector {
   virtual LimitFeedback observe_limits(const base::HttpResponse& response) = 0;
   // Where kAccepted pushes are later confirmed; connectors without async pushes never call it.
   virtual void set_async_result_handler(AsyncResultHandler handler) { (void)handler; }
+  // False while the platform wants no new push yet (Amazon: one feed at a time). The lane then
+  // claims nothing, so changes keep coalescing in the outbox and go out together, with the
+  // values current when they are finally sent.
+  virtual bool accepting_pushes() const { return true; }
 };
 
 using ConnectorPtr = std::unique_ptr<Connector>;

@@ -79,6 +79,10 @@ class InventoryStore {
   virtual base::Status park(const JobClaim& claim, const std::string& reason) = 0;
   // Makes every parked job of `channel` pending at due_at with attempts reset; returns how many.
   virtual base::Result<int64_t> unpark(const domain::ChannelId& channel, base::WallTime due_at) = 0;
+  // The channel answers again: every pending job of `channel` waiting out a failure backoff
+  // (attempt > 0, due after `now`) becomes due at `now`; attempts are kept. Returns how many.
+  virtual base::Result<int64_t> release_backoff(const domain::ChannelId& channel,
+                                                base::WallTime now) = 0;
   // All jobs of `channel` (or every channel), ordered by channel then SKU.
   virtual base::Result<std::vector<PushJob>> list_jobs(
       const std::optional<domain::ChannelId>& channel) = 0;

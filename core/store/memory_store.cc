@@ -286,6 +286,21 @@ Result<int64_t> MemoryStore::unpark(const domain::ChannelId& channel, base::Wall
   return count;
 }
 
+Result<int64_t> MemoryStore::release_backoff(const domain::ChannelId& channel, base::WallTime now) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  now = now.truncated_to_us();
+  int64_t count = 0;
+  for (auto it = jobs_.lower_bound({channel.str(), ""});
+       it != jobs_.end() && it->first.first == channel.str(); ++it) {
+    PushJob& job = it->second;
+    if (job.state != JobState::kPending || job.attempt == 0 || job.due_at <= now) continue;
+    job.due_at = now;
+    ++count;
+  }
+  return count;
+}
+
 Result<std::vector<PushJob>> MemoryStore::list_jobs(
     const std::optional<domain::ChannelId>& channel) {
   std::lock_guard lock(mu_);
@@ -325,6 +340,7 @@ Status MemoryStore::append_sync_log(std::span<const SyncLogEntry> entries) {
   for (SyncLogEntry e : entries) {
     e.at = e.at.truncated_to_us();
     log_.push_back(std::move(e));
+    if (log_.size() > kHistoryRowsMax) log_.pop_front();
   }
   return Status();
 }
@@ -335,6 +351,7 @@ Status MemoryStore::append_alert(const Alert& alert) {
   Alert a = alert;
   a.at = a.at.truncated_to_us();
   alerts_.push_back(std::move(a));
+  if (alerts_.size() > kHistoryRowsMax) alerts_.pop_front();
   return Status();
 }
 

@@ -1,9 +1,11 @@
 // MemoryStore: the InventoryStore contract held in ordered in-process maps, for the simulator and
-// fast tests. Same semantics as PgStore (the contract suite runs against both). Thread-safe by a
+// fast tests. The sync log and alerts keep their newest kHistoryRowsMax rows (a day of simulated
+// Black Friday writes millions; explain() only ever shows the recent ones). Same semantics as PgStore (the contract suite runs against both). Thread-safe by a
 // single mutex, so concurrency tests can share one instance. Faults can be injected: while
 // unavailable, every call fails with kUnavailable and changes nothing (a PostgreSQL outage).
 #pragma once
 
+#include <deque>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -14,6 +16,7 @@ namespace invsync::store {
 
 class MemoryStore final : public InventoryStore {
  public:
+  static constexpr size_t kHistoryRowsMax = 200'000;
   MemoryStore() = default;
 
   void set_unavailable(bool unavailable);
@@ -40,6 +43,8 @@ class MemoryStore final : public InventoryStore {
                           bool count_attempt) override;
   base::Status park(const JobClaim& claim, const std::string& reason) override;
   base::Result<int64_t> unpark(const domain::ChannelId& channel, base::WallTime due_at) override;
+  base::Result<int64_t> release_backoff(const domain::ChannelId& channel,
+                                        base::WallTime now) override;
   base::Result<std::vector<PushJob>> list_jobs(
       const std::optional<domain::ChannelId>& channel) override;
   base::Status record_pushed(const domain::ChannelId& channel, const domain::Sku& sku,
@@ -76,8 +81,8 @@ class MemoryStore final : public InventoryStore {
   std::vector<RecordedEvent> events_;
   std::map<LineKey, std::pair<domain::Quantity, domain::Quantity>> line_units_;  // sold, returned
   std::map<JobKey, PushJob> jobs_;
-  std::vector<SyncLogEntry> log_;
-  std::vector<Alert> alerts_;
+  std::deque<SyncLogEntry> log_;
+  std::deque<Alert> alerts_;
 };
 
 }  // namespace invsync::store

@@ -57,7 +57,7 @@ std::optional<connector::PushItem> Lane::prepare(const store::JobClaim& claim) {
                            std::to_string(claim.claim_token),
     };
     INVSYNC_ASSERT(!item.quantity.is_negative());
-    INVSYNC_ASSERT(item.quantity <= product->master);
+    INVSYNC_ASSERT(item.quantity <= max(product->master, domain::Quantity(0)));
     return item;
   }
   fail(claim, "no listing of " + claim.sku.str() + " on " + claim.channel.str(), true);
@@ -66,9 +66,10 @@ std::optional<connector::PushItem> Lane::prepare(const store::JobClaim& claim) {
 
 void Lane::pump() {
   const int32_t batch_max = std::max(1, connector_.limits().push_batch_count_max);
-  // Claim only when the gate is not already holding work back: claims stay fresh and leases
-  // do not run out while requests wait for budget.
-  while (in_flight_ < options_.pushes_in_flight_max && gate_.foreground_queued() == 0) {
+  // Claim only while the gate holds little back: claims stay fresh and leases do not run out
+  // while requests wait for budget, yet pushes are never starved by order polls sharing the lane.
+  while (in_flight_ < options_.pushes_in_flight_max && connector_.accepting_pushes() &&
+         gate_.foreground_queued() < static_cast<size_t>(options_.gate_queue_max)) {
     const base::WallTime now = deps_.clock.wall_now();
     auto claims = deps_.store.claim_due(channel(), now, batch_max, options_.lease);
     if (!claims.ok()) {
@@ -115,8 +116,9 @@ void Lane::on_results(const Batch& batch, std::vector<connector::PushItemResult>
     connector::PushItemResult missing{.sku = claim.sku, .outcome = PushOutcome::kTransient,
                                       .error = "connector returned no result for this item"};
     const connector::PushItemResult& r = it == by_sku.end() ? missing : *it->second;
+    const size_t rows = log.size();
     settle(claim, batch.items[i], r, &log);
-    log.back().latency_ms = (deps_.clock.monotonic_now() - batch.sent_at).ms();
+    if (log.size() > rows) log.back().latency_ms = (deps_.clock.monotonic_now() - batch.sent_at).ms();
   }
   if (!deps_.store.append_sync_log(log).ok()) ++stats_.store_errors;
   poke();
@@ -125,13 +127,24 @@ void Lane::on_results(const Batch& batch, std::vector<connector::PushItemResult>
 void Lane::settle(const store::JobClaim& claim, const connector::PushItem& item,
                   const connector::PushItemResult& r, std::vector<store::SyncLogEntry>* log) {
   const base::WallTime now = deps_.clock.wall_now();
-  log->push_back(store::SyncLogEntry{channel(), claim.sku, item.quantity, r.http_status,
-                                     std::string(connector::push_outcome_name(r.outcome)), r.error,
-                                     claim.attempt, 0, now});
+  // A push the connector held back without sending anything is not a pushed item: no log row.
+  const bool sent = !(r.outcome == PushOutcome::kRateLimited && r.http_status == 0);
+  if (sent) {
+    log->push_back(store::SyncLogEntry{channel(), claim.sku, item.quantity, r.http_status,
+                                       std::string(connector::push_outcome_name(r.outcome)),
+                                       r.error, claim.attempt, 0, now});
+  }
   switch (r.outcome) {
     case PushOutcome::kDone:
     case PushOutcome::kAccepted: {
       (r.outcome == PushOutcome::kDone ? stats_.done : stats_.accepted) += 1;
+      if (failing_) {
+        // The channel answers again: what was waiting out a backoff goes now, not in an hour.
+        failing_ = false;
+        auto released = deps_.store.release_backoff(channel(), now);
+        if (released.ok()) stats_.released += *released;
+      }
+      alerted_parked_.erase(claim.sku.str());  // the channel took it: a later park alerts again
       if (!deps_.store.record_pushed(channel(), claim.sku, item.quantity, now).ok()) {
         ++stats_.store_errors;
       }
@@ -162,6 +175,7 @@ void Lane::settle(const store::JobClaim& claim, const connector::PushItem& item,
 
 void Lane::fail(const store::JobClaim& claim, const std::string& error, bool permanent) {
   const base::WallTime now = deps_.clock.wall_now();
+  if (!permanent) failing_ = true;
   const int32_t failed_attempts = claim.attempt + 1;
   std::optional<base::Duration> delay;
   if (!permanent) delay = options_.retry.next_delay(failed_attempts, deps_.prng);
@@ -177,6 +191,9 @@ void Lane::fail(const store::JobClaim& claim, const std::string& error, bool per
     return;  // the lease expires and the job comes back; no alert for a park that did not happen
   }
   ++stats_.parked;
+  // One alert per parked job: the reconciler unparks it every cycle, and while the channel stays
+  // down (or keeps rejecting it) it parks again; that is not news until a push has gone through.
+  if (!alerted_parked_.insert(claim.sku.str()).second) return;
   deps_.alerts.raise(store::Alert{channel(), claim.sku, "push_parked", reason, now});
 }
 

@@ -5,8 +5,9 @@
 // carries the latest value. At most one push per SKU is in flight in this lane (claims leased in
 // the store; a SKU already in flight is handed back). Results drive the job: done -> complete,
 // rate-limited -> due again after Retry-After without using an attempt, transient -> the retry
-// schedule, then parked with an alert; permanent -> parked with an alert. Every pushed item gets a
-// sync_log row. Runs on the Scheduler; never blocks except on the (synchronous) store.
+// schedule, then parked with an alert; permanent -> parked with an alert (one alert per job until
+// a push of it succeeds, however often the reconciler unparks it meanwhile). Every pushed item gets
+// a sync_log row. Runs on the Scheduler; never blocks except on the (synchronous) store.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,7 @@ struct LaneOptions {
   base::Duration lease = base::Duration::minutes(5);      // must exceed a push's round trip
   int32_t pushes_in_flight_max = 2;                       // concurrent push() calls
   base::Duration handback_delay = base::Duration::seconds(1);  // SKU already in flight
+  int32_t gate_queue_max = 4;  // claim more only while fewer requests wait at the gate
 };
 
 struct LaneStats {
@@ -36,6 +38,7 @@ struct LaneStats {
   int64_t items_pushed = 0;  // SKUs in them
   int64_t done = 0, accepted = 0, conflicts = 0, rate_limited = 0, transient = 0, permanent = 0;
   int64_t parked = 0;
+  int64_t released = 0;  // backed-off jobs made due again when the channel recovered
   int64_t store_errors = 0;
 };
 
@@ -74,8 +77,10 @@ class Lane {
   LaneStats stats_;
   int32_t in_flight_ = 0;
   std::set<std::string> skus_in_flight_;
+  std::set<std::string> alerted_parked_;  // parked with an alert, not pushed since
   std::optional<base::TimerId> idle_timer_;
   bool pumping_ = false;
+  bool failing_ = false;  // a transient failure since the last success
 };
 
 }  // namespace invsync::sync

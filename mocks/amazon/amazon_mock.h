@@ -5,7 +5,7 @@
 // feed state machine (same-type feeds strictly sequential) and Amazon's failure shapes: 403 for
 // expired tokens, 429 QuotaExceeded without a rate header, 503 HTML pages, empty 200s, and updates
 // that are accepted but never applied. Facts and the fidelity checklist:
-// shared/platforms/amazon-etsy.md; what is covered: mocks/amazon/FIDELITY.md.
+// shared/platforms/amazon-etsy.md; what is covered: mocks/README.md.
 #pragma once
 
 #include <cstdint>

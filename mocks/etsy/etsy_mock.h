@@ -3,7 +3,7 @@
 // tokens) auth, listing inventory reads and full-replace writes, the listing state PATCH, shop
 // receipts with offset paging, Etsy's per-second + rolling 24 h limits and headers, and the
 // commercial-app ORDER_PAID webhook with its retry schedule. Facts marked UNCONFIRMED in the
-// platform notes are settings here. mocks/etsy/FIDELITY.md maps checklist items to tests.
+// platform notes are settings here. mocks/README.md maps checklist items to tests.
 #pragma once
 
 #include <cstdint>

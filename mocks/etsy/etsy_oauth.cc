@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/base/crypto.h"
 #include "core/base/url.h"
 #include "mocks/etsy/etsy_json.h"
 #include "mocks/etsy/etsy_mock.h"
-#include "mocks/etsy/sha256.h"
 
 namespace invsync::mocks {
 
@@ -157,7 +157,7 @@ HttpResponse EtsyMock::authorization_code_grant(const Form& form, Instant now) {
   if (verifier->size() < 43 || verifier->size() > 128) {
     return oauth_error(400, "invalid_request", "code_verifier must be 43 to 128 characters");
   }
-  const std::string computed = etsy::base64url_no_padding(etsy::sha256(*verifier));
+  const std::string computed = base::base64url_no_padding(base::sha256(*verifier));
   if (computed != grant.code_challenge) {
     bump("pkce_rejected");
     return oauth_error(400, "invalid_grant", "code_verifier does not match code_challenge");

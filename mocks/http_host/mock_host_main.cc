@@ -2,6 +2,8 @@
 //   invsync-mock CONFIG.json
 // Prints one JSON line with the bound ports ({"shopify": 41001, ..., "control": 41005}) and then
 // serves until SIGINT or SIGTERM. A bad config exits 2 with the path of the offending key.
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -10,12 +12,15 @@
 
 #include "mocks/http_host/mock_host.h"
 
-namespace {
-volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
-}  // namespace
-
 int main(int argc, char** argv) {
+  // SIGINT/SIGTERM are blocked before any thread exists (every server thread inherits the mask)
+  // and taken synchronously with sigwait below. A handler plus sigsuspend loses the signal when
+  // the kernel delivers it to one of cpp-httplib's threads: main then never wakes.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   if (argc != 2) {
     std::fprintf(stderr, "usage: invsync-mock CONFIG.json\n");
     return 2;
@@ -32,8 +37,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "invsync-mock: %s\n", host.status().to_string().c_str());
     return 2;
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   const auto st = (*host)->start();
   if (!st.ok()) {
     std::fprintf(stderr, "invsync-mock: %s\n", st.to_string().c_str());
@@ -41,9 +44,8 @@ int main(int argc, char** argv) {
   }
   std::printf("%s\n", nlohmann::json((*host)->ports()).dump().c_str());
   std::fflush(stdout);
-  sigset_t none;
-  sigemptyset(&none);
-  while (g_stop == 0) sigsuspend(&none);
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
   (*host)->stop();
   return 0;
 }

@@ -1,5 +1,5 @@
 // ShopifyMock: the Shopify platform as a deterministic MockPlatform (see DESIGN.md "Mocks" and
-// shared/platforms/shopify-woocommerce.md, fidelity items 1-13; mocks/shopify/FIDELITY.md says
+// shared/platforms/shopify-woocommerce.md, fidelity items 1-13; mocks/README.md says
 // which are implemented). One shop, one location; every SKU is a product variant with an
 // inventory item stocked there.
 //

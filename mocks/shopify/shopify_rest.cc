@@ -100,10 +100,19 @@ ShopifyRestResult list_levels(std::string_view query, const ShopifyMockConfig& c
   std::string out = "{\"inventory_levels\":[";
   bool first = true;
   if (!locations || locations->count(config.location_id) != 0) {
-    for (const auto& [id, v] : catalog.variants()) {
-      if (items && items->count(id) == 0) continue;
+    const auto& variants = catalog.variants();
+    auto emit = [&](const auto& v) {
       out += (first ? "" : ",") + inventory_level_json(v, config);
       first = false;
+    };
+    if (items) {
+      // Look the asked-for ids up instead of scanning the whole catalogue (same order: by id).
+      for (const auto id : *items) {
+        auto it = variants.find(id);
+        if (it != variants.end()) emit(it->second);
+      }
+    } else {
+      for (const auto& [id, v] : variants) emit(v);
     }
   }
   out += "]}";

@@ -5,7 +5,7 @@
 // (async, coalesced, built at delivery time, no retries, disabled after the 7th consecutive
 // failure, unsigned ping) and hosting faults (HTML challenge pages, PHP warnings in the JSON,
 // ModSecurity 501, stripped Authorization, slow batches). Facts follow
-// shared/platforms/shopify-woocommerce.md; mocks/woocommerce/FIDELITY.md maps checklist items
+// shared/platforms/shopify-woocommerce.md; mocks/README.md maps checklist items
 // 14-24 to tests.
 #pragma once
 

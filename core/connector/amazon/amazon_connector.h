@@ -35,6 +35,10 @@ class AmazonConnector final : public Connector {
   LimitFeedback observe_limits(const base::HttpResponse& response) override;
   void set_async_result_handler(AsyncResultHandler handler) override;
 
+  // Feed mode sends one feed at a time (same-type feeds run sequentially at Amazon anyway).
+  bool accepting_pushes() const override {
+    return config_.mode != AmazonPushMode::kFeed || feeds_.empty();
+  }
   // Feeds submitted and not yet reported through the AsyncResultHandler.
   size_t tracked_feed_count() const { return feeds_.size(); }
 

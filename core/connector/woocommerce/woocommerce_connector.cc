@@ -1,6 +1,8 @@
 // WooCommerceConnector: requests, pagination, the SKU cache, reads and limit feedback.
 #include "core/connector/woocommerce/woocommerce_connector.h"
 
+#include <map>
+
 #include <utility>
 
 #include "core/base/crypto.h"
@@ -193,31 +195,40 @@ void WooCommerceConnector::read_next_query(std::shared_ptr<ReadOp> op) {
 }
 
 void WooCommerceConnector::read_finish(std::shared_ptr<ReadOp> op) {
+  // Index the fetched items once (by id and by SKU), then answer each listing by lookup.
+  std::map<int64_t, const woo::Json*> by_id;
+  std::map<std::string, const woo::Json*> by_sku;
+  for (const woo::Json& item : op->items) {
+    if (!item.is_object()) continue;
+    // Products and variations share one id sequence (posts), so the id alone decides; the
+    // variations endpoint need not say parent_id or type.
+    auto id_it = item.find("id");
+    if (id_it != item.end()) {
+      if (const auto id = woo::json_id(*id_it)) by_id.emplace(*id, &item);
+    }
+    auto sku_it = item.find("sku");
+    if (sku_it != item.end() && sku_it->is_string() && woo::ids_of(item).has_value()) {
+      by_sku.emplace(sku_it->get<std::string>(), &item);
+    }
+  }
   std::vector<ChannelQuantity> out;
   for (size_t i = 0; i < op->listings.size(); ++i) {
     const ListingRef& listing = op->listings[i];
     ChannelQuantity q{.sku = listing.sku, .quantity = std::nullopt};
     const auto& ids = op->ids[i];
-    for (const woo::Json& item : op->items) {
-      if (!item.is_object()) continue;
-      bool match = false;
-      if (ids.has_value()) {
-        // Products and variations share one id sequence (posts), so the id alone decides; the
-        // variations endpoint need not say parent_id or type.
-        const int64_t wanted = ids->variation_id != 0 ? ids->variation_id : ids->product_id;
-        match = woo::json_id(item.value("id", woo::Json())) == wanted;
-      } else {
-        const woo::Json sku = item.value("sku", woo::Json());
-        const auto item_ids = woo::ids_of(item);
-        match = item_ids.has_value() && sku.is_string() &&
-                sku.get<std::string>() == listing.sku.str();
-        if (match) remember_ids(listing.sku.str(), *item_ids);
-      }
-      if (match) {
-        q.quantity = woo::stock_of(item);
-        break;
+    const woo::Json* found = nullptr;
+    if (ids.has_value()) {
+      const int64_t wanted = ids->variation_id != 0 ? ids->variation_id : ids->product_id;
+      auto it = by_id.find(wanted);
+      if (it != by_id.end()) found = it->second;
+    } else {
+      auto it = by_sku.find(listing.sku.str());
+      if (it != by_sku.end()) {
+        found = it->second;
+        remember_ids(listing.sku.str(), *woo::ids_of(*found));
       }
     }
+    if (found != nullptr) q.quantity = woo::stock_of(*found);
     out.push_back(std::move(q));
   }
   op->callback(std::move(out));

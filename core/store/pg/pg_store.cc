@@ -496,6 +496,17 @@ Result<int64_t> PgStore::unpark(const domain::ChannelId& channel, WallTime due_a
   });
 }
 
+Result<int64_t> PgStore::release_backoff(const domain::ChannelId& channel, WallTime now) {
+  return impl_->run<int64_t>("release_backoff", [&](pqxx::work& tx) -> Result<int64_t> {
+    const pqxx::result r = tx.exec_params(
+        "WITH u AS (UPDATE sync_jobs SET due_at = invsync_ts($2) WHERE channel = $1 "
+        "  AND state = 'pending' AND attempt > 0 AND due_at > invsync_ts($2) RETURNING 1) "
+        "SELECT count(*) FROM u",
+        channel.str(), now.unix_us());
+    return r[0][0].as<int64_t>();
+  });
+}
+
 Result<std::vector<PushJob>> PgStore::list_jobs(const std::optional<domain::ChannelId>& channel) {
   return impl_->run<std::vector<PushJob>>("list_jobs", [&](pqxx::work& tx) -> Result<std::vector<PushJob>> {
     const std::optional<std::string> filter =

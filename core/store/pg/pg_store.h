@@ -64,6 +64,8 @@ class PgStore final : public InventoryStore {
                           bool count_attempt) override;
   base::Status park(const JobClaim& claim, const std::string& reason) override;
   base::Result<int64_t> unpark(const domain::ChannelId& channel, base::WallTime due_at) override;
+  base::Result<int64_t> release_backoff(const domain::ChannelId& channel,
+                                        base::WallTime now) override;
   base::Result<std::vector<PushJob>> list_jobs(
       const std::optional<domain::ChannelId>& channel) override;
   base::Status record_pushed(const domain::ChannelId& channel, const domain::Sku& sku,

@@ -12,6 +12,14 @@ TEST(Crypto, HmacSha256MatchesRfc4231) {
   EXPECT_EQ(base64_encode(mac), "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=");
 }
 
+// FIPS 180-2 "abc" vector and the RFC 7636 appendix B PKCE example.
+TEST(Crypto, Sha256AndPkceChallenge) {
+  EXPECT_EQ(hex_encode(sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(base64url_no_padding(sha256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+}
+
 TEST(Crypto, Base64RoundTripsAndRejectsGarbage) {
   for (const std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
     auto back = base64_decode(base64_encode(s));

@@ -408,6 +408,24 @@ TYPED_TEST(StoreContract, RescheduleCountsFailuresButNotRateLimits) {
   EXPECT_FALSE(j.claimed_until.has_value());
 }
 
+TYPED_TEST(StoreContract, ReleaseBackoffMakesFailedJobsDueNowKeepingAttempts) {
+  this->seed();
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("TEE"), 1, kT0).ok());
+  ASSERT_TRUE(this->s().enqueue_push(kAmazon, sku("TEE"), 1, kT0).ok());
+  const JobClaim c = this->claim_one(kShopify, kT0);
+  ASSERT_TRUE(this->s().reschedule(c, kT0 + Duration::minutes(10), "HTTP 503", true).ok());
+  const WallTime now = kT0 + Duration::seconds(40);
+  auto n = this->s().release_backoff(kShopify, now);
+  ASSERT_TRUE(n.ok()) << n.status().to_string();
+  EXPECT_EQ(*n, 1);
+  auto j = this->jobs(kShopify);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0].due_at, now);
+  EXPECT_EQ(j[0].attempt, 1);
+  EXPECT_EQ(this->jobs(kAmazon)[0].due_at, kT0);  // other channels and fresh jobs untouched
+  EXPECT_EQ(*this->s().release_backoff(kShopify, now), 0);
+}
+
 TYPED_TEST(StoreContract, ParkedJobsWaitForUnpark) {
   this->seed();
   ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("TEE"), 1, kT0).ok());

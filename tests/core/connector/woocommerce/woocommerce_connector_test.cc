@@ -95,7 +95,7 @@ class CannedClient final : public base::HttpClient {
 };
 
 // The mock serves GET/PUT /orders/<id> but not the GET /orders list (mocks/woocommerce/
-// FIDELITY.md). This test-only shim answers the list from the mock's own order JSON (fetched with
+// mocks/README.md). This test-only shim answers the list from the mock's own order JSON (fetched with
 // GET /orders/<id>), filtered by modified_after (exclusive, GMT), sorted by date_modified_gmt and
 // paginated with X-WP-TotalPages, as WooCommerce does; everything else goes to the network.
 class OrdersListShim final : public base::HttpClient {
