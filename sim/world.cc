@@ -408,9 +408,10 @@ base::Result<SimReport> World::run() {
   schedule_faults();
   schedule_restocks();
   const Instant end = Instant() + hours(scenario_.duration_h + scenario_.drain_h);
-  // Convergence is judged convergence_bound_s after the last order and the last fault (a quiet
-  // world), or at the end of the run if that comes first.
-  double quiet_h = scenario_.duration_h;
+  // Convergence is judged convergence_bound_s after the world went quiet (last order, last
+  // possible cancellation, last fault), or at the end of the run if that comes first.
+  // Buyers may still cancel up to cancel_delay_s_max after the last order.
+  double quiet_h = scenario_.duration_h + static_cast<double>(scenario_.cancel_delay_s_max) / 3600.0;
   for (const FaultWindow& w : scenario_.faults) quiet_h = std::max(quiet_h, w.end_h);
   const Instant converge_at =
       std::min(end, Instant() + hours(quiet_h) + Duration::seconds(scenario_.convergence_bound_s));
