@@ -175,3 +175,14 @@ void Auditor::check_convergence(base::Duration at, size_t channel, const std::st
 }
 
 }  // namespace invsync::sim
+
+namespace invsync::sim {
+
+void Auditor::check_hub_truth(const std::string& sku, int64_t master) {
+  const int64_t truth = std::max<int64_t>(0, true_stock_[sku]);
+  if (master == truth) return;
+  totals_.hub_truth_mismatches += 1;
+  if (master > truth) totals_.hub_truth_excess_units += master - truth;
+}
+
+}  // namespace invsync::sim

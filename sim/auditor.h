@@ -66,6 +66,10 @@ class Auditor {
   // --- end of run ---
   void check_convergence(base::Duration at, size_t channel, const std::string& sku,
                          int64_t shown, int64_t wanted);
+  // The hub's master against the units that really exist. A difference is not an invariant
+  // violation (lost webhooks with no polling backstop leave the hub believing in sold units) but
+  // it is reported: it is where oversells come from.
+  void check_hub_truth(const std::string& sku, int64_t master);
   void add_violation(base::Duration at, std::string what);
 
   const std::vector<Violation>& violations() const { return violations_; }
@@ -77,6 +81,7 @@ class Auditor {
     int64_t oversold_units = 0, oversold_orders = 0;
     int64_t events_applied = 0, duplicates = 0, hub_oversold_units = 0;
     int64_t convergence_checked = 0, convergence_mismatches = 0;
+    int64_t hub_truth_mismatches = 0, hub_truth_excess_units = 0;
   };
   const Totals& totals() const { return totals_; }
   // Oversold units by channel index and cause ("sync lag", "channel fault").

@@ -51,9 +51,12 @@ std::string format_summary(const SimReport& r) {
                static_cast<long long>(c.server_errors), static_cast<long long>(c.transport_failures),
                static_cast<long long>(c.peak_queue_depth), static_cast<long long>(c.parked));
   }
-  out += fmt("  convergence: %lld of %lld channel listings match the hub's allocation at the end\n",
+  out += fmt("  convergence: %lld of %lld channel listings match the hub's allocation once quiet\n",
              static_cast<long long>(t.convergence_checked - t.convergence_mismatches),
              static_cast<long long>(t.convergence_checked));
+  out += fmt("  hub vs real stock: %lld SKUs differ (%lld units the hub believes in that do not exist)\n",
+             static_cast<long long>(t.hub_truth_mismatches),
+             static_cast<long long>(t.hub_truth_excess_units));
   if (r.violations.empty()) {
     out += "  invariants: OK (never negative, conservation, no double apply)\n";
   } else {
@@ -120,6 +123,8 @@ std::string report_json(const SimReport& r) {
   j["peak_queue_depth"] = r.peak_queue_depth;
   j["alerts"] = r.alerts;
   j["convergence"] = {{"checked", t.convergence_checked}, {"mismatches", t.convergence_mismatches}};
+  j["hub_vs_truth"] = {{"skus_differing", t.hub_truth_mismatches},
+                       {"excess_units", t.hub_truth_excess_units}};
   for (const auto& c : r.channels) {
     j["channels"].push_back({{"name", c.name}, {"orders", c.orders},
                              {"oversold_units", c.oversold_units},

@@ -2,6 +2,7 @@
 // summary table and the charts: orders and oversells per minute with fault windows and alerts,
 // queue depth per channel, latency p50/p99 over time, API calls and 429s per channel.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -137,6 +138,7 @@ std::string report_html(const SimReport& r) {
   std::vector<Series> latency = {{"p50", kColors[1], {}, false}, {"p99", kColors[2], {}, false}};
   for (size_t b = 0; b < r.latency_p50_series_s.size(); ++b) {
     const double m = static_cast<double>((b + 1) * static_cast<size_t>(r.latency_bucket_min));
+    if (std::isnan(r.latency_p50_series_s[b])) continue;  // no orders finished in this bucket
     latency[0].points.push_back({m, r.latency_p50_series_s[b]});
     latency[1].points.push_back({m, r.latency_p99_series_s[b]});
   }

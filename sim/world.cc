@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -386,6 +387,10 @@ void World::sample() {
 }
 
 void World::check_convergence() {
+  for (const std::string& sku : skus_) {
+    auto p = store_->product(domain::Sku::from_trusted(sku));
+    if (p.ok()) auditor_->check_hub_truth(sku, p->master.units());
+  }
   for (size_t c = 0; c < channels_.size(); ++c) {
     const auto counts = channels_[c].mock->counts();
     auto listings = store_->listings_for_channel(channels_[c].id);
@@ -467,8 +472,10 @@ SimReport World::finish(double wall_s) {
     per_bucket[b].push_back(s.latency.seconds_for_display());
   }
   for (auto& b : per_bucket) {
-    r.latency_p50_series_s.push_back(percentile(b, 0.5));
-    r.latency_p99_series_s.push_back(percentile(b, 0.99));
+    // A bucket without samples is a gap (NaN), not a latency of 0 s.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    r.latency_p50_series_s.push_back(b.empty() ? nan : percentile(b, 0.5));
+    r.latency_p99_series_s.push_back(b.empty() ? nan : percentile(b, 0.99));
   }
   for (size_t i = 0; i < channels_.size(); ++i) {
     SimChannel& c = channels_[i];
