@@ -9,7 +9,9 @@
 
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace invsync::base {
 
@@ -86,5 +88,8 @@ class WallTime {
 std::string format_iso8601_utc(WallTime t, bool fractional_us = false);
 // "2026-11-27T13:16:06-05:00" style: the same instant shown at a fixed UTC offset (minutes).
 std::string format_iso8601_offset(WallTime t, int32_t offset_minutes);
+// Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)" (the platforms' timestamps). Without a zone
+// the text is read as UTC when zone_optional (WooCommerce's *_gmt fields), else rejected.
+std::optional<WallTime> parse_iso8601(std::string_view text, bool zone_optional = false);
 
 }  // namespace invsync::base

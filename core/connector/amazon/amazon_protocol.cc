@@ -8,31 +8,6 @@
 namespace invsync::connector::amazon_detail {
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// Reads exactly `digits` decimal digits at `pos`.
-std::optional<int64_t> read_digits(std::string_view text, size_t pos, size_t digits) {
-  if (pos + digits > text.size()) return std::nullopt;
-  int64_t value = 0;
-  for (size_t i = pos; i < pos + digits; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
-bool expect_char(std::string_view text, size_t pos, char c) {
-  return pos < text.size() && text[pos] == c;
-}
-
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -52,53 +27,10 @@ std::optional<base::Duration> parse_retry_after(const base::HttpHeaders& headers
 }
 
 // Fractional seconds and the zone designator after "YYYY-MM-DDTHH:MM:SS"; nullopt when bad.
-std::optional<int64_t> parse_fraction_and_zone(std::string_view text, size_t pos,
-                                               int64_t* offset_s) {
-  int64_t fraction_ns = 0;
-  if (expect_char(text, pos, '.')) {
-    ++pos;
-    int64_t scale = 100'000'000;
-    const size_t start = pos;
-    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-      fraction_ns += (text[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-    }
-    if (pos == start) return std::nullopt;
-  }
-  *offset_s = 0;
-  if (expect_char(text, pos, 'Z') && pos + 1 == text.size()) return fraction_ns;
-  if (pos + 6 != text.size() || (text[pos] != '+' && text[pos] != '-')) return std::nullopt;
-  const auto hh = read_digits(text, pos + 1, 2);
-  const auto mm = read_digits(text, pos + 4, 2);
-  if (!hh || !mm || !expect_char(text, pos + 3, ':') || *hh > 23 || *mm > 59) return std::nullopt;
-  *offset_s = (*hh * 3600 + *mm * 60) * (text[pos] == '-' ? -1 : 1);
-  return fraction_ns;
-}
-
 }  // namespace
 
 std::optional<base::WallTime> parse_iso8601(std::string_view text) {
-  const auto y = read_digits(text, 0, 4);
-  const auto mo = read_digits(text, 5, 2);
-  const auto d = read_digits(text, 8, 2);
-  const auto h = read_digits(text, 11, 2);
-  const auto mi = read_digits(text, 14, 2);
-  const auto s = read_digits(text, 17, 2);
-  if (!y || !mo || !d || !h || !mi || !s || !expect_char(text, 4, '-') ||
-      !expect_char(text, 7, '-') || !expect_char(text, 10, 'T') || !expect_char(text, 13, ':') ||
-      !expect_char(text, 16, ':')) {
-    return std::nullopt;
-  }
-  if (*mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *s > 60) {
-    return std::nullopt;
-  }
-  int64_t offset_s = 0;
-  const auto fraction_ns = parse_fraction_and_zone(text, 19, &offset_s);
-  if (!fraction_ns) return std::nullopt;
-  const int64_t unix_s = days_from_civil(*y, *mo, *d) * 86'400 + *h * 3600 + *mi * 60 + *s -
-                         offset_s;
-  return base::WallTime::from_unix_ns(unix_s * 1'000'000'000 + *fraction_ns);
+  return base::parse_iso8601(text);
 }
 
 std::optional<std::pair<std::string, std::string>> split_absolute_url(std::string_view url) {

@@ -25,25 +25,7 @@ std::optional<int64_t> positive_decimal(std::string_view s) {
   return n;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
-// Digits at text[pos, pos + n) as a number, or -1.
-int64_t fixed_digits(std::string_view text, size_t pos, size_t n) {
-  if (pos + n > text.size()) return -1;
-  const std::string_view part = text.substr(pos, n);
-  if (!all_digits(part)) return -1;
-  int64_t v = 0;
-  for (char c : part) v = v * 10 + (c - '0');
-  return v;
-}
 
 std::string bounded(std::string s) {
   if (s.size() > kErrorBytesMax) s = s.substr(0, kErrorBytesMax) + "...";
@@ -107,44 +89,7 @@ std::optional<int64_t> json_int(const nlohmann::json& value) {
   return std::nullopt;
 }
 
-std::optional<base::WallTime> parse_iso8601(std::string_view t) {
-  if (t.size() < 20 || t[4] != '-' || t[7] != '-' || (t[10] != 'T' && t[10] != 't') ||
-      t[13] != ':' || t[16] != ':') {
-    return std::nullopt;
-  }
-  const int64_t y = fixed_digits(t, 0, 4), mo = fixed_digits(t, 5, 2), d = fixed_digits(t, 8, 2);
-  const int64_t h = fixed_digits(t, 11, 2), mi = fixed_digits(t, 14, 2);
-  const int64_t s = fixed_digits(t, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
-      s < 0 || s > 60) {
-    return std::nullopt;
-  }
-  size_t pos = 19;
-  int64_t frac_ns = 0;
-  if (pos < t.size() && t[pos] == '.') {
-    int64_t scale = 100'000'000;
-    size_t digits = 0;
-    for (++pos; pos < t.size() && std::isdigit(static_cast<unsigned char>(t[pos])); ++pos) {
-      frac_ns += (t[pos] - '0') * scale;
-      scale /= 10;
-      ++digits;
-    }
-    if (digits == 0) return std::nullopt;
-  }
-  int64_t offset_s = 0;
-  const std::string_view zone = t.substr(pos);
-  if (zone == "Z" || zone == "z") {
-    offset_s = 0;
-  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
-    const int64_t oh = fixed_digits(zone, 1, 2), om = fixed_digits(zone, 4, 2);
-    if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
-    offset_s = (zone[0] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-  } else {
-    return std::nullopt;
-  }
-  const int64_t unix_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset_s;
-  return base::WallTime::from_unix_s(unix_s) + base::Duration::nanoseconds(frac_ns);
-}
+std::optional<base::WallTime> parse_iso8601(std::string_view t) { return base::parse_iso8601(t); }
 
 std::optional<base::Duration> parse_retry_after(const base::HttpHeaders& headers) {
   const auto value = headers.get("Retry-After");

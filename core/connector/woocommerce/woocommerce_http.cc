@@ -63,25 +63,7 @@ void classify_error_status(const base::HttpResponse& response, Reply* r) {
   }
 }
 
-int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
-bool read_digits(std::string_view text, size_t pos, size_t count, int64_t* out) {
-  if (pos + count > text.size()) return false;
-  int64_t v = 0;
-  for (size_t i = pos; i < pos + count; ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-    v = v * 10 + (text[i] - '0');
-  }
-  *out = v;
-  return true;
-}
 
 }  // namespace
 
@@ -144,24 +126,10 @@ std::optional<base::Duration> parse_retry_after(const base::HttpHeaders& headers
 }
 
 std::optional<base::WallTime> parse_gmt_datetime(std::string_view text) {
-  int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != 'T' ||
-      text[13] != ':' || text[16] != ':' || !read_digits(text, 0, 4, &y) ||
-      !read_digits(text, 5, 2, &mo) || !read_digits(text, 8, 2, &d) ||
-      !read_digits(text, 11, 2, &h) || !read_digits(text, 14, 2, &mi) ||
-      !read_digits(text, 17, 2, &s)) {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  std::string_view rest = text.substr(19);
-  if (!rest.empty() && rest.front() == '.') {
-    size_t n = 1;
-    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
-    rest.remove_prefix(n);  // sub-second precision is dropped: WooCommerce keeps seconds
-  }
-  if (!(rest.empty() || rest == "Z" || rest == "+00:00")) return std::nullopt;
-  const int64_t unix_s = days_from_civil(y, mo, d) * 86'400 + h * 3600 + mi * 60 + s;
-  return base::WallTime::from_unix_s(unix_s);
+  // WooCommerce's *_gmt fields carry no zone; they are UTC. Whole seconds are what it keeps.
+  const auto t = base::parse_iso8601(text, /*zone_optional=*/true);
+  if (!t) return std::nullopt;
+  return base::WallTime::from_unix_s(t->unix_s());
 }
 
 std::string format_gmt_datetime(base::WallTime t) {

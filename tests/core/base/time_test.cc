@@ -43,6 +43,22 @@ TEST(WallTime, FormatsIso8601) {
   EXPECT_EQ(format_iso8601_utc(WallTime::from_unix_s(951'782'400)), "2000-02-29T00:00:00Z");
 }
 
+TEST(WallTime, ParsesIso8601WithZonesAndFractions) {
+  const WallTime t = WallTime::from_unix_s(1'795'000'000);
+  EXPECT_EQ(parse_iso8601("2026-11-18T11:06:40Z"), t);
+  EXPECT_EQ(parse_iso8601("2026-11-18t11:06:40z"), t);
+  EXPECT_EQ(parse_iso8601("2026-11-18T06:06:40-05:00"), t);
+  EXPECT_EQ(parse_iso8601("2026-11-18T12:06:40+01:00"), t);
+  EXPECT_EQ(parse_iso8601("2026-11-18T11:06:40.123456Z"), WallTime::from_unix_us(1'795'000'000'123'456));
+  EXPECT_FALSE(parse_iso8601("2026-11-18T11:06:40").has_value());
+  EXPECT_EQ(parse_iso8601("2026-11-18T11:06:40", /*zone_optional=*/true), t);
+  for (const char* bad : {"", "2026-13-01T00:00:00Z", "2026-11-18 11:06:40Z", "2026-11-18T11:06:40.Z",
+                          "2026-11-18T11:06:40+5:00", "2026-11-18T11:06:40Zjunk"}) {
+    EXPECT_FALSE(parse_iso8601(bad).has_value()) << bad;
+  }
+  EXPECT_EQ(parse_iso8601(format_iso8601_utc(t, true)), t);
+}
+
 TEST(ManualClock, MovesOnlyWhenTold) {
   ManualClock clock(WallTime::from_unix_s(1000));
   const Instant a = clock.monotonic_now();
