@@ -2,9 +2,10 @@
 //   invsync-sim SCENARIO [--seed N] [--policy invsync|baseline] [--compare] [--json FILE]
 //               [--html FILE] [--store memory|postgres] [--rate-percent P]
 //   invsync-sim sweep SCENARIO --param PATH --values A,B,C [--seed N] [--html FILE]
-//   invsync-sim check --seeds N [--rate-percent P] SCENARIO...
+//   invsync-sim check --seeds N [--rate-percent P] [--sku-percent P] SCENARIO...
 // Exit status: 0 fine, 1 an invariant was violated (a `reproduce:` line says how to replay it),
 // 2 bad usage or a bad scenario file (the message names the key path).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -39,7 +40,7 @@ constexpr const char* kUsage =
     "usage: invsync-sim SCENARIO [--seed N] [--policy invsync|baseline] [--compare]\n"
     "                   [--json FILE] [--html FILE] [--store memory|postgres] [--rate-percent P]\n"
     "       invsync-sim sweep SCENARIO --param PATH --values A,B,C [--seed N] [--html FILE]\n"
-    "       invsync-sim check --seeds N [--rate-percent P] SCENARIO...\n";
+    "       invsync-sim check --seeds N [--rate-percent P] [--sku-percent P] SCENARIO...\n";
 
 int usage(const std::string& why) {
   std::fprintf(stderr, "invsync-sim: %s\n%s", why.c_str(), kUsage);
@@ -79,6 +80,20 @@ bool write_file(const std::string& path, const std::string& text) {
 
 void scale_rate(sim::Scenario* s, uint64_t percent) {
   for (auto& p : s->rate_curve) p.orders_per_h = p.orders_per_h * static_cast<double>(percent) / 100.0;
+}
+
+// A smaller catalogue (at least 20 SKUs) for bounded checks: flash sales and restocks shrink with
+// it so they still fit. Reconciliation reads every listing, so this is what bounds a check's time.
+void scale_skus(sim::Scenario* s, uint64_t percent) {
+  if (percent >= 100) return;
+  const int64_t n = std::max<int64_t>(20, s->sku_count * static_cast<int64_t>(percent) / 100);
+  const int64_t scale = std::max<int64_t>(1, s->sku_count / n);
+  s->sku_count = n;
+  for (auto& f : s->flash_sales) {
+    f.sku_offset = std::min(n - 1, f.sku_offset / scale);
+    f.sku_count = std::max<int64_t>(1, std::min(n - f.sku_offset, f.sku_count / scale));
+  }
+  for (auto& r : s->restocks) r.sku_count = std::max<int64_t>(1, std::min(n, r.sku_count / scale));
 }
 
 std::string reproduce_line(const std::string& path, uint64_t seed, const std::string& policy,
@@ -216,6 +231,11 @@ int run_check(const Args& a) {
   if (a.flags.count("rate-percent") && !parse_u64(a.flags.at("rate-percent"), &rate_percent)) {
     return usage("--rate-percent needs a whole number");
   }
+  uint64_t sku_percent = 100;
+  if (a.flags.count("sku-percent") &&
+      (!parse_u64(a.flags.at("sku-percent"), &sku_percent) || sku_percent == 0 || sku_percent > 100)) {
+    return usage("--sku-percent needs a whole number from 1 to 100");
+  }
   if (a.positional.size() < 2) return usage("check needs at least one SCENARIO");
   int failures = 0, runs = 0;
   for (size_t f = 1; f < a.positional.size(); ++f) {
@@ -225,10 +245,13 @@ int run_check(const Args& a) {
       return 2;
     }
     scale_rate(&*scenario, rate_percent);
+    scale_skus(&*scenario, sku_percent);
     for (uint64_t seed = 1; seed <= seeds; ++seed) {
       sim::RunOptions o;
       o.seed = seed;
-      o.reproduce_command = reproduce_line(a.positional[f], seed, "invsync", rate_percent);
+      o.reproduce_command = reproduce_line(a.positional[f], seed, "invsync", rate_percent) +
+                            (sku_percent == 100 ? "" : " with check --sku-percent " +
+                                                           std::to_string(sku_percent));
       auto r = sim::run_simulation(*scenario, o);
       ++runs;
       if (!r.ok()) {
