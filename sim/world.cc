@@ -22,6 +22,7 @@
 #include "sim/channel_setup.h"
 #include "sim/sim_network.h"
 #include "sim/sim_scheduler.h"
+#include "sim/webhook_pump.h"
 #include "sim/workload.h"
 
 namespace invsync::sim {
@@ -55,8 +56,7 @@ struct SimChannel {
   ChannelSetup setup;
   std::unique_ptr<mocks::MockPlatform> mock;
   domain::ChannelId id = domain::ChannelId::from_trusted("shopify:main");
-  std::optional<base::TimerId> pump_timer;
-  Instant pump_at;
+  std::unique_ptr<WebhookPump> pump;
   std::string base_faults;  // the channel's normal faults JSON
   bool in_fault = false;
   int64_t orders = 0;
@@ -82,8 +82,7 @@ class World {
   void schedule_workload();
   void on_arrival(const OrderArrival& a);
   void arm_pump(size_t c);
-  void pump(size_t c);
-  void deliver(size_t c, mocks::WebhookDelivery d);
+  int32_t deliver(size_t c, const base::HttpRequest& request);
   void schedule_faults();
   void schedule_restocks();
   void sample();
@@ -182,6 +181,13 @@ base::Status World::build_channels() {
   for (size_t i = 0; i < channels_.size(); ++i) {
     SimChannel& c = channels_[i];
     by_mock_[c.mock.get()] = i;
+    const ChannelSpec spec = c.spec;
+    c.pump = std::make_unique<WebhookPump>(
+        scheduler_, *c.mock, [this, i](const base::HttpRequest& r) { return deliver(i, r); },
+        [this, spec] {
+          return Duration::milliseconds(
+              world_prng_->range_inclusive(spec.webhook_latency_ms_min, spec.webhook_latency_ms_max));
+        });
     for (const auto& host : c.setup.hosts) net_.add_host(host, *c.mock);
     for (size_t k = 0; k < skus_.size(); ++k) {
       auto p = store_->product(domain::Sku::from_trusted(skus_[k]));
@@ -237,40 +243,11 @@ base::Status World::build_service() {
   return base::Status();
 }
 
-void World::arm_pump(size_t c) {
-  SimChannel& ch = channels_[c];
-  const auto next = ch.mock->next_wakeup();
-  if (!next) return;
-  const Instant when = std::max(*next, clock_.monotonic_now());
-  if (ch.pump_timer && ch.pump_at <= when) return;
-  if (ch.pump_timer) scheduler_.cancel(*ch.pump_timer);
-  ch.pump_at = when;
-  ch.pump_timer = scheduler_.run_at(when, [this, c] {
-    channels_[c].pump_timer.reset();
-    pump(c);
-  });
-}
+void World::arm_pump(size_t c) { channels_[c].pump->arm(); }
 
-void World::pump(size_t c) {
-  SimChannel& ch = channels_[c];
-  const Instant t = clock_.monotonic_now();
-  ch.mock->advance(t);
-  for (mocks::WebhookDelivery& d : ch.mock->take_due_webhooks(t)) {
-    const Duration latency = Duration::milliseconds(
-        world_prng_->range_inclusive(ch.spec.webhook_latency_ms_min, ch.spec.webhook_latency_ms_max));
-    scheduler_.run_after(latency, [this, c, d = std::move(d)]() mutable { deliver(c, std::move(d)); });
-  }
-  arm_pump(c);
-}
-
-void World::deliver(size_t c, mocks::WebhookDelivery d) {
-  SimChannel& ch = channels_[c];
-  int32_t status = 404;
-  if (ingest::WebhookIngest* in = service_->ingest(ch.id)) {
-    status = in->handle(d.request).status;
-  }
-  ch.mock->on_webhook_result(d.delivery_id, status, clock_.monotonic_now());
-  arm_pump(c);
+int32_t World::deliver(size_t c, const base::HttpRequest& request) {
+  ingest::WebhookIngest* in = service_->ingest(channels_[c].id);
+  return in == nullptr ? 404 : in->handle(request).status;
 }
 
 void World::on_arrival(const OrderArrival& a) {
@@ -359,12 +336,11 @@ void World::schedule_restocks() {
 }
 
 void World::sample() {
-  for (SimChannel& c : channels_) {
+  for (size_t i = 0; i < channels_.size(); ++i) {
+    SimChannel& c = channels_[i];
     int64_t depth = 0;
     if (baseline_) {
-      for (size_t i = 0; i < channels_.size(); ++i) {
-        if (&channels_[i] == &c) depth = static_cast<int64_t>(baseline_->depth(i));
-      }
+      depth = static_cast<int64_t>(baseline_->depth(i));
     } else {
       auto jobs = store_->list_jobs(c.id);
       depth = jobs.ok() ? static_cast<int64_t>(jobs->size()) : 0;

@@ -29,6 +29,7 @@
 #include "mocks/http_host/mock_factory.h"
 #include "sim/sim_network.h"
 #include "sim/sim_scheduler.h"
+#include "sim/webhook_pump.h"
 
 namespace invsync::engine_test {
 
@@ -112,8 +113,7 @@ struct SimChannel {
   domain::ChannelId id = domain::ChannelId::from_trusted("shopify:main");
   std::string base_url;
   std::unique_ptr<mocks::MockPlatform> mock;
-  std::optional<base::TimerId> pump_timer;
-  Instant pump_at;
+  std::unique_ptr<sim::WebhookPump> pump;
   std::vector<base::HttpRequest> delivered;  // webhook requests handed to the ingest, in order
   std::vector<int32_t> delivered_status;
 };
@@ -145,7 +145,8 @@ class Engine {
     if (!created.ok()) return created.status();
     app::ServiceConfig config;
     uint64_t mock_seed = seed_ * 7919;
-    for (SimChannel& c : channels_) {
+    for (size_t index = 0; index < channels_.size(); ++index) {
+      SimChannel& c = channels_[index];
       json mock_config, connector;
       setup(c, &mock_config, &connector);
       mock_config.merge_patch(c.plan.mock_config);
@@ -155,6 +156,10 @@ class Engine {
       if (!mock.ok()) return mock.status();
       c.mock = std::move(mock).value();
       INVSYNC_RETURN_IF_ERROR(c.mock->set_faults_json(c.plan.faults.dump()));
+      c.pump = std::make_unique<sim::WebhookPump>(
+          scheduler_, *c.mock,
+          [this, index](const base::HttpRequest& r) { return deliver(index, r); },
+          [] { return Duration::milliseconds(100); });
       net_.add_host(c.base_url, *c.mock);
       for (const auto& [sku, q] : stock_) {
         INVSYNC_RETURN_IF_ERROR(c.mock->add_item({sku, q, ""}));
@@ -269,19 +274,7 @@ class Engine {
     const base::HttpRequest request = ch.delivered.back();
     return service_->ingest(ch.id)->handle(request).status;
   }
-  void arm_pump(size_t c) {
-    SimChannel& ch = channels_[c];
-    const auto next = ch.mock->next_wakeup();
-    if (!next) return;
-    const Instant when = std::max(*next, now());
-    if (ch.pump_timer && ch.pump_at <= when) return;
-    if (ch.pump_timer) scheduler_.cancel(*ch.pump_timer);
-    ch.pump_at = when;
-    ch.pump_timer = scheduler_.run_at(when, [this, c] {
-      channels_[c].pump_timer.reset();
-      pump(c);
-    });
-  }
+  void arm_pump(size_t c) { channels_[c].pump->arm(); }
 
   // --- parts ---
   SimChannel& channel(size_t c) { return channels_[c]; }
@@ -344,25 +337,13 @@ class Engine {
     }
   }
 
-  void pump(size_t c) {
-    SimChannel& ch = channels_[c];
-    const Instant t = now();
-    ch.mock->advance(t);
-    for (mocks::WebhookDelivery& d : ch.mock->take_due_webhooks(t)) {
-      scheduler_.run_after(Duration::milliseconds(100),
-                           [this, c, d = std::move(d)]() mutable { deliver(c, std::move(d)); });
-    }
-    arm_pump(c);
-  }
-
-  void deliver(size_t c, mocks::WebhookDelivery d) {
+  int32_t deliver(size_t c, const base::HttpRequest& request) {
     SimChannel& ch = channels_[c];
     int32_t status = 404;
-    if (ingest::WebhookIngest* in = service_->ingest(ch.id)) status = in->handle(d.request).status;
-    ch.delivered.push_back(d.request);
+    if (ingest::WebhookIngest* in = service_->ingest(ch.id)) status = in->handle(request).status;
+    ch.delivered.push_back(request);
     ch.delivered_status.push_back(status);
-    ch.mock->on_webhook_result(d.delivery_id, status, now());
-    arm_pump(c);
+    return status;
   }
 
   base::ManualClock clock_;
