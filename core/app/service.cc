@@ -5,12 +5,15 @@
 namespace invsync::app {
 
 Service::Service(ServiceDeps deps) : deps_(deps) {}
-Service::~Service() = default;
+Service::~Service() {
+  if (velocity_timer_) deps_.scheduler.cancel(*velocity_timer_);
+}
 
 base::Result<std::unique_ptr<Service>> Service::build(const ServiceConfig& config,
                                                       ServiceDeps deps,
                                                       const ConnectorFactory& factory) {
   std::unique_ptr<Service> service(new Service(deps));
+  service->velocity_ = config.velocity;
   const sync::EngineDeps engine{deps.clock, deps.scheduler, deps.prng, deps.store, deps.alerts};
   for (const ChannelConfig& cc : config.channels) {
     auto ch = std::make_unique<Channel>();
@@ -60,6 +63,33 @@ void Service::start(bool lanes) {
     if (ch->config.reconcile_enabled) ch->reconciler->start();
     if (ch->config.orders_poll_enabled) ch->poller->start();
   }
+  // Velocity only orders the lanes' claims: without lanes nobody reads it.
+  if (lanes && velocity_.enabled) {
+    refresh_velocity();
+    schedule_velocity_refresh();
+  }
+}
+
+void Service::schedule_velocity_refresh() {
+  INVSYNC_ASSERT(!velocity_timer_);
+  INVSYNC_ASSERT(velocity_.refresh_interval > base::Duration::zero());
+  velocity_timer_ = deps_.scheduler.run_after(velocity_.refresh_interval, [this] {
+    velocity_timer_.reset();
+    refresh_velocity();
+    schedule_velocity_refresh();
+  });
+}
+
+void Service::refresh_velocity() {
+  ++velocity_stats_.refreshes;
+  auto hot = deps_.store.refresh_velocity(deps_.clock.wall_now(), velocity_.window,
+                                          velocity_.top_percent);
+  if (!hot.ok()) {
+    ++velocity_stats_.store_errors;  // the previous hot set stays; the next refresh tries again
+    return;
+  }
+  INVSYNC_ASSERT(*hot >= 0);
+  velocity_stats_.hot_count = *hot;
 }
 
 ingest::WebhookIngest* Service::ingest(const domain::ChannelId& channel) {

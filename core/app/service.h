@@ -5,12 +5,15 @@
 // is what runs in production. Per channel it builds: a LaneBudget and GatedHttpClient (the lane's
 // share of the platform's limit), a connector for pushes and polls, a second connector instance
 // for reconciliation reads on the gate's background share, the Lane, the Reconciler, the
-// OrderPoller and the WebhookIngest handler.
+// OrderPoller and the WebhookIngest handler. Once for all channels it refreshes the store's sales
+// velocity (the hot SKUs that go first among equal stock priorities) at start and then every
+// velocity.refresh_interval.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,14 +56,26 @@ class Service {
   ingest::WebhookIngest* ingest(const domain::ChannelId& channel);
   // Every lane looks for due jobs now (after events were applied anywhere).
   void poke_all();
+  // Recomputes the hot SKUs now (the timer calls it; also the admin API and tests).
+  void refresh_velocity();
+
+  struct VelocityStats {
+    int64_t refreshes = 0, store_errors = 0;
+    int64_t hot_count = 0;  // SKUs hot after the last successful refresh
+  };
+  const VelocityStats& velocity_stats() const { return velocity_stats_; }
 
   struct Channel;
   const std::vector<std::unique_ptr<Channel>>& channels() const { return channels_; }
 
  private:
   explicit Service(ServiceDeps deps);
+  void schedule_velocity_refresh();
 
   ServiceDeps deps_;
+  VelocityOptions velocity_;
+  VelocityStats velocity_stats_;
+  std::optional<base::TimerId> velocity_timer_;
   std::vector<std::unique_ptr<Channel>> channels_;
 };
 

@@ -28,6 +28,8 @@ void parse_lane(base::JsonReader r, ChannelConfig* c) {
       r.get_int("retry_jitter_percent", c->lane.retry.jitter_percent, 0, 50));
   c->rate_limited_pause = base::Duration::milliseconds(
       r.get_int("rate_limited_pause_ms", c->rate_limited_pause.ms(), 1, 3'600'000));
+  c->lane.aging_bound =
+      base::Duration::seconds(r.get_int("aging_bound_s", c->lane.aging_bound.s(), 1, 86'400));
   (void)r.finish();
 }
 
@@ -46,6 +48,16 @@ void parse_orders_poll(base::JsonReader r, ChannelConfig* c) {
   c->orders_poll_enabled = r.get_bool("enabled", true);
   c->orders_poll.interval = base::Duration::seconds(
       r.get_int("interval_s", c->orders_poll.interval.s(), 1, 86'400));
+  (void)r.finish();
+}
+
+void parse_velocity(base::JsonReader r, VelocityOptions* v) {
+  v->enabled = r.get_bool("enabled", true);
+  v->window = base::Duration::hours(
+      24 * r.get_int("window_days", v->window.s() / 86'400, 1, store::kVelocityWindowDaysMax));
+  v->top_percent = static_cast<int32_t>(r.get_int("top_percent", v->top_percent, 0, 100));
+  v->refresh_interval = base::Duration::seconds(
+      r.get_int("refresh_interval_s", v->refresh_interval.s(), 1, 7 * 86'400));
   (void)r.finish();
 }
 
@@ -81,6 +93,7 @@ base::Result<ServiceConfig> parse_service_config(std::string_view json) {
   out.ingest.body_bytes_max =
       static_cast<size_t>(in.get_int("body_bytes_max", 1 << 20, 1024, 64 << 20));
   (void)in.finish();
+  parse_velocity(root.object("velocity"), &out.velocity);
   INVSYNC_RETURN_IF_ERROR(root.finish());
   return out;
 }

@@ -5,11 +5,17 @@
 //      "connector": {...platform keys, see core/connector/<platform>/...},
 //      "lane": {"rate_per_s": 2, "burst": 40, "pushes_in_flight_max": 2, "lease_s": 300,
 //               "idle_poll_ms": 1000, "retry_delays_s": [30, 120, 600, 3600],
-//               "retry_jitter_percent": 10, "rate_limited_pause_ms": 1000},
+//               "retry_jitter_percent": 10, "rate_limited_pause_ms": 1000,
+//               "aging_bound_s": 60},
 //      "reconcile": {"interval_s": 900, "first_delay_s": 900, "background_percent": 20,
 //                    "enabled": true},
 //      "orders_poll": {"interval_s": 60, "enabled": true}}],
-//    "ingest": {"body_bytes_max": 1048576}}
+//    "ingest": {"body_bytes_max": 1048576},
+//    "velocity": {"window_days": 7, "top_percent": 20, "refresh_interval_s": 3600,
+//                 "enabled": true}}
+// lane.aging_bound_s: a push job due for longer than this goes before every other of its lane.
+// velocity: every refresh_interval_s (and at start) the top top_percent of SKUs by units sold in
+// the last window_days become "hot"; among jobs of equal stock priority, hot SKUs go first.
 // Secrets never live in this file in production: connector keys ending in "_env" name the
 // environment variable that holds the secret (read by the executable, not by core code).
 #pragma once
@@ -42,9 +48,18 @@ struct ChannelConfig {
   sync::OrderPollerOptions orders_poll;
 };
 
+// Sales velocity, the second push priority after low stock (InventoryStore::refresh_velocity).
+struct VelocityOptions {
+  bool enabled = true;
+  base::Duration window = base::Duration::hours(7 * 24);
+  int32_t top_percent = 20;
+  base::Duration refresh_interval = base::Duration::hours(1);
+};
+
 struct ServiceConfig {
   std::vector<ChannelConfig> channels;
   ingest::IngestOptions ingest;
+  VelocityOptions velocity;
 };
 
 // Parses and validates; errors name the offending key path ("$.channels[1].lane.rate_per_s").

@@ -86,8 +86,12 @@ struct ParsedWebhook {
 // What a response says about our budget: feeds the lane's bucket.
 struct LimitFeedback {
   std::optional<int64_t> remaining_count;  // requests (or points, scaled) left now
-  std::optional<int64_t> limit_count;
+  std::optional<int64_t> limit_count;      // the platform's bucket size, in the same unit
+  // The platform's refill rate, in millionths of a request per second (Shopify GraphQL
+  // restoreRate in pushes; Etsy's per-second limit).
+  std::optional<int64_t> restore_rate_micro_per_s;
   std::optional<base::Duration> retry_after;
+  bool throttled = false;  // the platform refused the request for its rate (429, THROTTLED)
 };
 
 // Asynchronous confirmations of kAccepted pushes (feed results): kDone, kPermanent, ...

@@ -31,8 +31,8 @@ class ForwardingStore : public InventoryStore {
     return target_.enqueue_push(c, s, p, due);
   }
   base::Result<std::vector<JobClaim>> claim_due(const domain::ChannelId& c, base::WallTime now,
-                                                int32_t n, base::Duration lease) override {
-    return target_.claim_due(c, now, n, lease);
+                                                const ClaimOptions& options) override {
+    return target_.claim_due(c, now, options);
   }
   base::Result<bool> complete(const JobClaim& c) override { return target_.complete(c); }
   base::Status reschedule(const JobClaim& c, base::WallTime due, const std::string& error,
@@ -47,6 +47,10 @@ class ForwardingStore : public InventoryStore {
   }
   base::Result<int64_t> release_backoff(const domain::ChannelId& c, base::WallTime now) override {
     return target_.release_backoff(c, now);
+  }
+  base::Result<int64_t> refresh_velocity(base::WallTime now, base::Duration window,
+                                         int32_t top_percent) override {
+    return target_.refresh_velocity(now, window, top_percent);
   }
   base::Result<std::vector<PushJob>> list_jobs(const std::optional<domain::ChannelId>& c) override {
     return target_.list_jobs(c);

@@ -11,6 +11,29 @@ std::string_view job_state_name(JobState s) {
   return "unknown";
 }
 
+namespace {
+constexpr int64_t kDayUs = 86'400'000'000;
+}  // namespace
+
+int64_t utc_day_of(base::WallTime at) {
+  const int64_t us = at.unix_us();
+  return us >= 0 ? us / kDayUs : -((-us + kDayUs - 1) / kDayUs);  // floor, also before 1970
+}
+
+base::Result<VelocityDays> velocity_days(base::WallTime now, base::Duration window) {
+  const base::Duration max = base::Duration::hours(24 * kVelocityWindowDaysMax);
+  if (window <= base::Duration::zero() || window > max) {
+    return base::Status::invalid_argument("velocity window must be more than 0 and at most " +
+                                          std::to_string(kVelocityWindowDaysMax) + " days");
+  }
+  constexpr int64_t kDayNs = kDayUs * 1'000;
+  const int64_t days = (window.ns() + kDayNs - 1) / kDayNs;
+  INVSYNC_ASSERT(days >= 1);
+  INVSYNC_ASSERT(days <= kVelocityWindowDaysMax);
+  const int64_t last = utc_day_of(now);
+  return VelocityDays{.first_day = last - days + 1, .last_day = last};
+}
+
 const domain::ChannelId& manual_channel() {
   static const domain::ChannelId kManual = domain::ChannelId::from_trusted("manual:admin");
   return kManual;

@@ -19,6 +19,29 @@
 
 namespace invsync::store {
 
+// How claim_due picks and leases jobs.
+struct ClaimOptions {
+  int32_t count_max = 1;                               // jobs per claim, > 0
+  base::Duration lease = base::Duration::minutes(5);   // > 0
+  // A job due for longer than this goes before every other (earliest due first), so a stream of
+  // higher-priority jobs cannot starve it. nullopt: no aging.
+  std::optional<base::Duration> aging_bound;
+};
+
+// The longest trailing window refresh_velocity accepts (the MemoryStore keeps this many days).
+inline constexpr int64_t kVelocityWindowDaysMax = 28;
+
+// The UTC days [first_day, last_day] (days since the Unix epoch) that refresh_velocity counts
+// sales of: ceil(window / 1 day) days ending with the day of `now`. kInvalidArgument unless
+// 0 < window <= kVelocityWindowDaysMax days. Shared by both stores so they count the same sales.
+struct VelocityDays {
+  int64_t first_day = 0;
+  int64_t last_day = 0;
+};
+base::Result<VelocityDays> velocity_days(base::WallTime now, base::Duration window);
+// The UTC day (days since the Unix epoch) that `at` falls in.
+int64_t utc_day_of(base::WallTime at);
+
 class InventoryStore {
  public:
   InventoryStore() = default;
@@ -63,11 +86,16 @@ class InventoryStore {
   // its due time stays), and its change_seq is bumped so an in-flight push cannot complete it.
   virtual base::Status enqueue_push(const domain::ChannelId& channel, const domain::Sku& sku,
                                     int32_t priority, base::WallTime due_at) = 0;
-  // Claims up to count_max jobs of `channel` that are due (or whose lease expired), highest
-  // priority first, then earliest due, then SKU; each is leased until now + lease.
+  // Claims up to options.count_max jobs of `channel` that are due (or whose lease expired). Order:
+  // first the aged ones (due before now - aging_bound), earliest due first; then the others by
+  // priority (highest first), then hot before cold (refresh_velocity), then earliest due; SKU
+  // breaks every tie. Each claimed job is leased until now + lease. Claims come back in that
+  // order, each with the due time it was claimed by. The job's own due_at becomes `now`: changes
+  // that arrive during the push wait from the claim on (complete() keeps the job), so a SKU that
+  // keeps changing does not look aged because its first change is long past.
   virtual base::Result<std::vector<JobClaim>> claim_due(const domain::ChannelId& channel,
-                                                        base::WallTime now, int32_t count_max,
-                                                        base::Duration lease) = 0;
+                                                        base::WallTime now,
+                                                        const ClaimOptions& options) = 0;
   // The push for `claim` succeeded. Returns true when the job is gone; false when a newer change
   // arrived since the claim: then the job stays, pending and due, with attempts reset.
   // kFailedPrecondition when the lease was lost to another claim.
@@ -83,6 +111,14 @@ class InventoryStore {
   // (attempt > 0, due after `now`) becomes due at `now`; attempts are kept. Returns how many.
   virtual base::Result<int64_t> release_backoff(const domain::ChannelId& channel,
                                                 base::WallTime now) = 0;
+  // Recomputes which SKUs are hot (sales velocity, the second push priority after low stock):
+  // the top top_percent of all products, rounded up, by units sold in the trailing window (the
+  // quantities of recorded sale events, oversold units included, cancellations not subtracted;
+  // the days of velocity_days(now, window)). Only SKUs that sold in the window can be hot; equal
+  // units go to the smaller SKU. Replaces the previous hot set; returns how many SKUs are hot.
+  // kInvalidArgument for a window out of range or top_percent outside 0..100.
+  virtual base::Result<int64_t> refresh_velocity(base::WallTime now, base::Duration window,
+                                                 int32_t top_percent) = 0;
   // All jobs of `channel` (or every channel), ordered by channel then SKU.
   virtual base::Result<std::vector<PushJob>> list_jobs(
       const std::optional<domain::ChannelId>& channel) = 0;

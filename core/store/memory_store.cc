@@ -105,6 +105,7 @@ EventResult MemoryStore::apply_one(const domain::OrderEvent& e, base::WallTime n
   events_.push_back(RecordedEvent{e.key, e.sku, e.quantity, effect.result.outcome,
                                   effect.result.applied_units, effect.result.oversold_units,
                                   e.reason, now.truncated_to_us()});
+  if (e.key.kind == EventKind::kSale) record_sale(e.sku.str(), now, e.quantity);
   const int32_t priority = domain::push_priority_for_stock(product.master);
   for (auto it = listings_.lower_bound({e.sku.str(), ""});
        it != listings_.end() && it->first.first == e.sku.str(); ++it) {
@@ -183,36 +184,109 @@ Status MemoryStore::enqueue_push(const domain::ChannelId& channel, const domain:
 }
 
 Result<std::vector<JobClaim>> MemoryStore::claim_due(const domain::ChannelId& channel,
-                                                     base::WallTime now, int32_t count_max,
-                                                     base::Duration lease) {
+                                                     base::WallTime now,
+                                                     const ClaimOptions& options) {
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
-  if (count_max <= 0) return Status::invalid_argument("count_max must be positive");
-  if (lease <= base::Duration::zero()) return Status::invalid_argument("lease must be positive");
+  if (options.count_max <= 0) return Status::invalid_argument("count_max must be positive");
+  if (options.lease <= base::Duration::zero()) {
+    return Status::invalid_argument("lease must be positive");
+  }
+  if (options.aging_bound && *options.aging_bound < base::Duration::zero()) {
+    return Status::invalid_argument("aging_bound must not be negative");
+  }
   now = now.truncated_to_us();
-  std::vector<PushJob*> due;
+  struct Candidate {
+    PushJob* job = nullptr;
+    bool aged = false;
+    bool hot = false;
+  };
+  std::vector<Candidate> due;
   for (auto it = jobs_.lower_bound({channel.str(), ""});
        it != jobs_.end() && it->first.first == channel.str(); ++it) {
     PushJob& job = it->second;
     const bool pending_due = job.state == JobState::kPending && job.due_at <= now;
     const bool lease_expired = job.state == JobState::kClaimed && job.claimed_until <= now;
-    if (pending_due || lease_expired) due.push_back(&job);
+    if (!pending_due && !lease_expired) continue;
+    const bool aged = options.aging_bound && job.due_at < now - *options.aging_bound;
+    due.push_back({&job, aged, hot_skus_.count(job.sku.str()) != 0});
   }
-  std::sort(due.begin(), due.end(), [](const PushJob* a, const PushJob* b) {
-    if (a->priority != b->priority) return a->priority > b->priority;
-    if (a->due_at != b->due_at) return a->due_at < b->due_at;
-    return a->sku < b->sku;
-  });
-  if (due.size() > static_cast<size_t>(count_max)) due.resize(static_cast<size_t>(count_max));
+  // The contract's order: aged by due time, then priority, hot, due time; SKU breaks ties.
+  const auto before = [](const Candidate& a, const Candidate& b) {
+    if (a.aged != b.aged) return a.aged;
+    if (!a.aged) {
+      if (a.job->priority != b.job->priority) return a.job->priority > b.job->priority;
+      if (a.hot != b.hot) return a.hot;
+    }
+    if (a.job->due_at != b.job->due_at) return a.job->due_at < b.job->due_at;
+    return a.job->sku < b.job->sku;
+  };
+  const size_t take = std::min(due.size(), static_cast<size_t>(options.count_max));
+  std::partial_sort(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(take), due.end(),
+                    before);
+  due.resize(take);
   std::vector<JobClaim> claims;
-  for (PushJob* job : due) {
-    job->state = JobState::kClaimed;
-    job->claimed_until = (now + lease).truncated_to_us();
-    job->claim_token += 1;
+  claims.reserve(take);
+  for (const Candidate& c : due) {
+    PushJob* job = c.job;
+    INVSYNC_ASSERT(job->channel == channel);
     claims.push_back(JobClaim{job->channel, job->sku, job->priority, job->due_at, job->attempt,
-                              job->change_seq, job->claim_token});
+                              job->change_seq, job->claim_token + 1, c.hot});
+    job->state = JobState::kClaimed;
+    job->claimed_until = (now + options.lease).truncated_to_us();
+    job->claim_token += 1;
+    job->due_at = now;  // what changes after this waits from here (see the contract)
   }
   return claims;
+}
+
+void MemoryStore::record_sale(const std::string& sku, base::WallTime at, Quantity units) {
+  const int64_t day = utc_day_of(at.truncated_to_us());
+  auto& days = units_by_day_[sku];
+  auto it = std::lower_bound(days.begin(), days.end(), std::pair<int64_t, int64_t>{day, 0},
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (it != days.end() && it->first == day) {
+    it->second += units.units();
+  } else {
+    days.insert(it, {day, units.units()});
+  }
+  // Keep only what the longest window can ask for (the newest day recorded sets the horizon).
+  const int64_t oldest = days.back().first - kVelocityWindowDaysMax + 1;
+  while (!days.empty() && days.front().first < oldest) days.erase(days.begin());
+  INVSYNC_ASSERT(!days.empty());
+  INVSYNC_ASSERT(days.size() <= static_cast<size_t>(kVelocityWindowDaysMax));
+}
+
+Result<int64_t> MemoryStore::refresh_velocity(base::WallTime now, base::Duration window,
+                                              int32_t top_percent) {
+  std::lock_guard lock(mu_);
+  INVSYNC_RETURN_IF_ERROR(check_available());
+  auto range = velocity_days(now.truncated_to_us(), window);
+  if (!range.ok()) return range.status();
+  if (top_percent < 0 || top_percent > 100) {
+    return Status::invalid_argument("top_percent must be 0..100");
+  }
+  std::vector<std::pair<int64_t, const std::string*>> sold;  // (units, sku)
+  for (const auto& [sku, days] : units_by_day_) {
+    int64_t units = 0;
+    for (const auto& [day, n] : days) {
+      if (day >= range->first_day && day <= range->last_day) units += n;
+    }
+    if (units > 0) sold.emplace_back(units, &sku);
+  }
+  const int64_t products = static_cast<int64_t>(products_.size());
+  const auto hot_max = static_cast<size_t>((products * top_percent + 99) / 100);  // rounded up
+  const size_t hot_count = std::min(sold.size(), hot_max);
+  const auto more = [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return *a.second < *b.second;
+  };
+  std::partial_sort(sold.begin(), sold.begin() + static_cast<std::ptrdiff_t>(hot_count),
+                    sold.end(), more);
+  hot_skus_.clear();
+  for (size_t i = 0; i < hot_count; ++i) hot_skus_.insert(*sold[i].second);
+  INVSYNC_ASSERT(hot_skus_.size() == hot_count);
+  return static_cast<int64_t>(hot_count);
 }
 
 PushJob* MemoryStore::claimed_job(const JobClaim& claim, Status* error) {
@@ -360,7 +434,9 @@ Result<Product> MemoryStore::product(const domain::Sku& sku) {
   INVSYNC_RETURN_IF_ERROR(check_available());
   auto it = products_.find(sku.str());
   if (it == products_.end()) return Status::not_found("unknown sku " + sku.str());
-  return it->second;
+  Product p = it->second;
+  p.velocity_hot = hot_skus_.count(p.sku.str()) != 0;
+  return p;
 }
 
 Result<std::vector<ChannelListing>> MemoryStore::listings_for_sku(const domain::Sku& sku) {
@@ -404,6 +480,7 @@ Result<Explanation> MemoryStore::explain(const domain::Sku& sku, int32_t rows_ma
   if (product_it == products_.end()) return Status::not_found("unknown sku " + sku.str());
   const size_t limit = static_cast<size_t>(std::max(rows_max, 0));
   Explanation x{.product = product_it->second};
+  x.product.velocity_hot = hot_skus_.count(sku.str()) != 0;
   for (auto it = listings_.lower_bound({sku.str(), ""});
        it != listings_.end() && it->first.first == sku.str(); ++it) {
     x.listings.push_back(it->second);

@@ -1,6 +1,8 @@
 // MemoryStore: the InventoryStore contract held in ordered in-process maps, for the simulator and
 // fast tests. The sync log and alerts keep their newest kHistoryRowsMax rows (a day of simulated
-// Black Friday writes millions; explain() only ever shows the recent ones). Same semantics as PgStore (the contract suite runs against both). Thread-safe by a
+// Black Friday writes millions; explain() only ever shows the recent ones). Sales velocity is kept
+// as units per SKU per day as sales arrive, so refresh_velocity never scans the event history.
+// Same semantics as PgStore (the contract suite runs against both). Thread-safe by a
 // single mutex, so concurrency tests can share one instance. Faults can be injected: while
 // unavailable, every call fails with kUnavailable and changes nothing (a PostgreSQL outage).
 #pragma once
@@ -8,7 +10,10 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "core/store/inventory_store.h"
 
@@ -36,8 +41,8 @@ class MemoryStore final : public InventoryStore {
   base::Status enqueue_push(const domain::ChannelId& channel, const domain::Sku& sku,
                             int32_t priority, base::WallTime due_at) override;
   base::Result<std::vector<JobClaim>> claim_due(const domain::ChannelId& channel,
-                                                base::WallTime now, int32_t count_max,
-                                                base::Duration lease) override;
+                                                base::WallTime now,
+                                                const ClaimOptions& options) override;
   base::Result<bool> complete(const JobClaim& claim) override;
   base::Status reschedule(const JobClaim& claim, base::WallTime due_at, const std::string& error,
                           bool count_attempt) override;
@@ -45,6 +50,8 @@ class MemoryStore final : public InventoryStore {
   base::Result<int64_t> unpark(const domain::ChannelId& channel, base::WallTime due_at) override;
   base::Result<int64_t> release_backoff(const domain::ChannelId& channel,
                                         base::WallTime now) override;
+  base::Result<int64_t> refresh_velocity(base::WallTime now, base::Duration window,
+                                         int32_t top_percent) override;
   base::Result<std::vector<PushJob>> list_jobs(
       const std::optional<domain::ChannelId>& channel) override;
   base::Status record_pushed(const domain::ChannelId& channel, const domain::Sku& sku,
@@ -71,6 +78,7 @@ class MemoryStore final : public InventoryStore {
   void enqueue_locked(const domain::ChannelId& channel, const domain::Sku& sku, int32_t priority,
                       base::WallTime due_at);
   PushJob* claimed_job(const JobClaim& claim, base::Status* error);
+  void record_sale(const std::string& sku, base::WallTime at, domain::Quantity units);
 
   mutable std::mutex mu_;
   bool unavailable_ = false;
@@ -81,6 +89,10 @@ class MemoryStore final : public InventoryStore {
   std::vector<RecordedEvent> events_;
   std::map<LineKey, std::pair<domain::Quantity, domain::Quantity>> line_units_;  // sold, returned
   std::map<JobKey, PushJob> jobs_;
+  // Sales velocity: per SKU that sold, units per UTC day, (day, units) in day order, at most
+  // the last kVelocityWindowDaysMax days. A refresh reads these, never the event history.
+  std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> units_by_day_;
+  std::set<std::string> hot_skus_;  // the last refresh_velocity's result
   std::deque<SyncLogEntry> log_;
   std::deque<Alert> alerts_;
 };

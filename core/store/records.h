@@ -27,6 +27,7 @@ struct Product {
   domain::Quantity master;
   int64_t version = 0;  // +1 on every change of master
   base::WallTime updated_at;
+  bool velocity_hot = false;  // among the top sellers at the last refresh_velocity
 };
 
 struct ChannelListing {
@@ -68,6 +69,7 @@ struct JobClaim {
   int32_t attempt = 0;
   int64_t change_seq = 0;
   int64_t claim_token = 0;
+  bool velocity_hot = false;  // the SKU was hot when claimed (an ordering key of claim_due)
 };
 
 struct SyncLogEntry {

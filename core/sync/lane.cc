@@ -14,6 +14,7 @@ Lane::Lane(EngineDeps deps, LaneOptions options, connector::Connector& connector
     : deps_(deps), options_(std::move(options)), connector_(connector), gate_(gate) {
   INVSYNC_ASSERT(options_.pushes_in_flight_max >= 1);
   INVSYNC_ASSERT(options_.lease > base::Duration::zero());
+  INVSYNC_ASSERT(options_.aging_bound > base::Duration::zero());
   connector_.set_async_result_handler(
       [this](std::vector<connector::PushItemResult> r) { on_async_results(std::move(r)); });
 }
@@ -71,7 +72,9 @@ void Lane::pump() {
   while (in_flight_ < options_.pushes_in_flight_max && connector_.accepting_pushes() &&
          gate_.foreground_queued() < static_cast<size_t>(options_.gate_queue_max)) {
     const base::WallTime now = deps_.clock.wall_now();
-    auto claims = deps_.store.claim_due(channel(), now, batch_max, options_.lease);
+    auto claims = deps_.store.claim_due(
+        channel(), now,
+        {.count_max = batch_max, .lease = options_.lease, .aging_bound = options_.aging_bound});
     if (!claims.ok()) {
       ++stats_.store_errors;
       return;  // the idle timer tries again

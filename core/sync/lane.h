@@ -1,5 +1,6 @@
 // Lane: the outbound sync of one channel account. It claims due jobs from the store's outbox
-// (highest priority first), reads the *current* master count and the channel's allocation rules at
+// (lowest stock first, then the hot sellers, and any job due longer than the aging bound before
+// all of them), reads the *current* master count and the channel's allocation rules at
 // send time, and pushes absolute sellable quantities through the channel's connector, batched up to
 // the connector's batch size. Coalescing is the outbox's: however many orders hit a SKU, one job
 // carries the latest value. At most one push per SKU is in flight in this lane (claims leased in
@@ -31,6 +32,8 @@ struct LaneOptions {
   int32_t pushes_in_flight_max = 2;                       // concurrent push() calls
   base::Duration handback_delay = base::Duration::seconds(1);  // SKU already in flight
   int32_t gate_queue_max = 4;  // claim more only while fewer requests wait at the gate
+  // A job due for longer than this is claimed before any other, whatever its priority.
+  base::Duration aging_bound = base::Duration::seconds(60);
 };
 
 struct LaneStats {

@@ -11,7 +11,11 @@ __extension__ typedef __int128 int128;  // ns x micro-requests/s overflows int64
 }  // namespace
 
 LaneBudget::LaneBudget(int64_t rate_micro_per_s, int64_t burst_count, base::Instant now)
-    : rate_micro_per_s_(rate_micro_per_s),
+    : configured_rate_micro_per_s_(rate_micro_per_s),
+      configured_burst_count_(burst_count),
+      aimd_rate_micro_per_s_(rate_micro_per_s),
+      decrease_quiet_until_(now),
+      rate_micro_per_s_(rate_micro_per_s),
       capacity_micro_(burst_count * kMicro),
       level_micro_(burst_count * kMicro),
       last_(now),
@@ -29,6 +33,18 @@ void LaneBudget::refill(base::Instant now) {
   const int128 used_ns = gained * 1'000'000'000 / rate_micro_per_s_;
   last_ = level == capacity_micro_ ? now : last_ + base::Duration::nanoseconds(static_cast<int64_t>(used_ns));
   level_micro_ = static_cast<int64_t>(level);
+}
+
+void LaneBudget::recompute_limits() {
+  int64_t rate = std::min(configured_rate_micro_per_s_, aimd_rate_micro_per_s_);
+  if (reported_rate_micro_per_s_) rate = std::min(rate, *reported_rate_micro_per_s_);
+  int64_t burst = configured_burst_count_;
+  if (reported_burst_count_) burst = std::min(burst, *reported_burst_count_);
+  rate_micro_per_s_ = std::max<int64_t>(1, rate);
+  capacity_micro_ = std::max<int64_t>(1, burst) * kMicro;
+  level_micro_ = std::min(level_micro_, capacity_micro_);
+  INVSYNC_ASSERT(rate_micro_per_s_ <= configured_rate_micro_per_s_);
+  INVSYNC_ASSERT(capacity_micro_ <= configured_burst_count_ * kMicro);
 }
 
 bool LaneBudget::try_take(base::Instant now) {
@@ -52,8 +68,36 @@ base::Duration LaneBudget::wait(base::Instant now) {
   return std::max(pause, refill_wait);
 }
 
+void LaneBudget::on_throttled(const connector::LimitFeedback& feedback, base::Instant now) {
+  ++throttle_count_;
+  if (now < decrease_quiet_until_) return;  // an answer to a request sent before the decrease
+  const int64_t floor =
+      std::max<int64_t>(1, configured_rate_micro_per_s_ * kRateFloorPercent / 100);
+  // Halve the rate the throttled request was sent at (what was in force), not a stale AIMD value
+  // above a reported limit.
+  aimd_rate_micro_per_s_ = std::max(floor, rate_micro_per_s_ * kRateDecreasePercent / 100);
+  base::Duration quiet = kDecreaseQuiet;
+  if (feedback.retry_after) quiet = std::max(quiet, *feedback.retry_after);
+  decrease_quiet_until_ = now + quiet;
+}
+
 void LaneBudget::apply(const connector::LimitFeedback& feedback, base::Instant now) {
-  refill(now);
+  refill(now);  // what accrued so far accrued at the old rate
+  if (feedback.limit_count) reported_burst_count_ = std::max<int64_t>(1, *feedback.limit_count);
+  if (feedback.restore_rate_micro_per_s) {
+    reported_rate_micro_per_s_ = std::max<int64_t>(1, *feedback.restore_rate_micro_per_s);
+  }
+  if (feedback.throttled) {
+    on_throttled(feedback, now);
+  } else if (feedback.restore_rate_micro_per_s) {
+    // The platform took the request and said what it refills: no need to probe for its limit.
+    aimd_rate_micro_per_s_ = configured_rate_micro_per_s_;
+  } else if (aimd_rate_micro_per_s_ < configured_rate_micro_per_s_) {
+    const int64_t step =
+        std::max<int64_t>(1, configured_rate_micro_per_s_ * kRateIncreasePercent / 100);
+    aimd_rate_micro_per_s_ = std::min(configured_rate_micro_per_s_, aimd_rate_micro_per_s_ + step);
+  }
+  recompute_limits();
   if (feedback.remaining_count) {
     // The platform's view wins when it is lower: never spend budget it says we do not have.
     const int64_t remaining_micro = std::max<int64_t>(0, *feedback.remaining_count) * kMicro;
@@ -67,17 +111,14 @@ void LaneBudget::apply(const connector::LimitFeedback& feedback, base::Instant n
 
 void LaneBudget::pause_until(base::Instant until) { paused_until_ = std::max(paused_until_, until); }
 
-}  // namespace invsync::sync
-
-namespace invsync::sync {
-
 void LaneBudget::reconfigure(int64_t rate_micro_per_s, int64_t burst_count, base::Instant now) {
   INVSYNC_ASSERT(rate_micro_per_s > 0);
   INVSYNC_ASSERT(burst_count >= 1);
   refill(now);
-  rate_micro_per_s_ = rate_micro_per_s;
-  capacity_micro_ = burst_count * kMicro;
-  level_micro_ = std::min(level_micro_, capacity_micro_);
+  configured_rate_micro_per_s_ = rate_micro_per_s;
+  configured_burst_count_ = burst_count;
+  aimd_rate_micro_per_s_ = rate_micro_per_s;
+  recompute_limits();
   last_ = now;
 }
 

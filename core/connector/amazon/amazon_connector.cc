@@ -308,6 +308,9 @@ LimitFeedback AmazonConnector::observe_limits(const base::HttpResponse& response
   // x-amzn-RateLimit-Limit carries the operation's rate (e.g. "0.0167" requests per second), not
   // a remaining count, and is absent on 429s: only the 429 itself tells the lane to back off.
   LimitFeedback out;
+  // SP-API limits are per operation (createFeed: one per 2 min; getListingsItem: 5/s): a 429
+  // of one says nothing about the lane's budget for the others, so it pauses the lane for its
+  // Retry-After but is not reported as `throttled` (which would lower the whole lane's rate).
   if (response.status == 429) out.retry_after = ad::retry_after_of(response, default_retry_after());
   return out;
 }

@@ -94,6 +94,10 @@ LimitFeedback EtsyConnector::observe_limits(const base::HttpResponse& response) 
   if (today && (!remaining || *today < *remaining)) remaining = today;
   feedback.remaining_count = remaining;
   feedback.limit_count = header_int(response.headers, "x-limit-per-second");
+  if (feedback.limit_count && *feedback.limit_count > 0 && *feedback.limit_count < 1'000'000) {
+    feedback.restore_rate_micro_per_s = *feedback.limit_count * 1'000'000;  // a per-second window
+  }
+  feedback.throttled = response.status == 429;
   if (response.status == 429) {
     const base::Status status = etsy::status_of_response(response);
     feedback.retry_after = status.retry_after();

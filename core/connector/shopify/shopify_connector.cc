@@ -256,6 +256,7 @@ base::Result<ParsedWebhook> ShopifyConnector::parse_webhook(const base::HttpRequ
 LimitFeedback ShopifyConnector::observe_limits(const base::HttpResponse& response) {
   LimitFeedback out;
   out.retry_after = shopify_detail::parse_retry_after(response.headers);
+  out.throttled = response.status == 429;
   if (const auto call_limit = response.headers.get("X-Shopify-Shop-Api-Call-Limit")) {
     const size_t slash = call_limit->find('/');
     if (slash != std::string_view::npos) {
@@ -277,10 +278,17 @@ LimitFeedback ShopifyConnector::observe_limits(const base::HttpResponse& respons
   const auto maximum = shopify_detail::json_points(status.value("maximumAvailable", json()));
   if (available) out.remaining_count = std::max<int64_t>(0, *available) / config_.push_cost_points;
   if (maximum) out.limit_count = *maximum / config_.push_cost_points;
-  if (!out.retry_after && body.contains("errors")) {
+  // restoreRate is points per second (fractional in principle): in millionths of a push per s.
+  const json restore = status.value("restoreRate", json());
+  if (restore.is_number() && restore.get<double>() > 0 && restore.get<double>() < 1e9) {
+    out.restore_rate_micro_per_s = static_cast<int64_t>(
+        restore.get<double>() * 1e6 / static_cast<double>(config_.push_cost_points));
+  }
+  if (body.contains("errors")) {
     const std::string errors = body["errors"].dump();
     if (errors.find("THROTTLED") != std::string::npos) {
-      out.retry_after = shopify_detail::throttle_wait(body);
+      out.throttled = true;
+      if (!out.retry_after) out.retry_after = shopify_detail::throttle_wait(body);
     }
   }
   return out;

@@ -129,6 +129,7 @@ void WooCommerceConnector::forget_ids(const std::string& sku) {
 
 LimitFeedback WooCommerceConnector::observe_limits(const base::HttpResponse& response) {
   LimitFeedback feedback;  // wc/v3 sends no budget headers; only Retry-After means anything
+  feedback.throttled = response.status == 429;  // a 503 is an overloaded host, not a limit
   if (response.status == 429 || response.status == 503) {
     feedback.retry_after = woo::parse_retry_after(response.headers);
   }

@@ -263,7 +263,7 @@ Result<std::vector<int32_t>> PgStore::migrate() {
 Status PgStore::truncate_all_for_test() {
   return impl_->run<bool>("truncate", [&](pqxx::work& tx) -> Result<bool> {
     tx.exec("TRUNCATE sync_jobs, sync_log, alerts, order_events, channel_listings, products, "
-            "feed_submissions RESTART IDENTITY");
+            "feed_submissions, sku_velocity RESTART IDENTITY");
     return true;
   }).status();
 }
@@ -403,29 +403,55 @@ Status PgStore::enqueue_push(const domain::ChannelId& channel, const domain::Sku
 }
 
 Result<std::vector<JobClaim>> PgStore::claim_due(const domain::ChannelId& channel, WallTime now,
-                                                 int32_t count_max, base::Duration lease) {
-  if (count_max <= 0) return Status::invalid_argument("count_max must be positive");
-  if (lease <= base::Duration::zero()) return Status::invalid_argument("lease must be positive");
+                                                 const ClaimOptions& options) {
+  if (options.count_max <= 0) return Status::invalid_argument("count_max must be positive");
+  if (options.lease <= base::Duration::zero()) {
+    return Status::invalid_argument("lease must be positive");
+  }
+  if (options.aging_bound && *options.aging_bound < base::Duration::zero()) {
+    return Status::invalid_argument("aging_bound must not be negative");
+  }
+  now = now.truncated_to_us();
+  // Aged: due before this (NULL: no aging, nothing is aged).
+  const std::optional<int64_t> aged_before_us =
+      options.aging_bound ? std::optional<int64_t>((now - *options.aging_bound).unix_us())
+                          : std::nullopt;
   return impl_->run<std::vector<JobClaim>>("claim_due", [&](pqxx::work& tx) -> Result<std::vector<JobClaim>> {
     const pqxx::result r = tx.exec_params(
-        "WITH c AS (SELECT channel, sku FROM sync_jobs "
-        "  WHERE channel = $1 AND ((state = 'pending' AND due_at <= invsync_ts($2)) "
-        "     OR (state = 'claimed' AND claimed_until <= invsync_ts($2))) "
-        "  ORDER BY priority DESC, due_at, sku LIMIT $3 FOR UPDATE SKIP LOCKED) "
+        "WITH c AS (SELECT j.channel, j.sku, j.due_at, (h.sku IS NOT NULL) AS hot "
+        "  FROM sync_jobs j LEFT JOIN sku_velocity h ON h.sku = j.sku "
+        "  WHERE j.channel = $1 AND ((j.state = 'pending' AND j.due_at <= invsync_ts($2)) "
+        "     OR (j.state = 'claimed' AND j.claimed_until <= invsync_ts($2))) "
+        // Aged rows (due before $5; none when $5 is NULL) first, ordered by due time alone.
+        "  ORDER BY CASE WHEN j.due_at < invsync_ts($5::bigint) THEN 0 ELSE 1 END, "
+        "    CASE WHEN j.due_at < invsync_ts($5::bigint) THEN 0 ELSE j.priority END DESC, "
+        "    CASE WHEN j.due_at < invsync_ts($5::bigint) THEN false "
+        "      ELSE h.sku IS NOT NULL END DESC, "
+        "    j.due_at, j.sku "
+        "  LIMIT $3 FOR UPDATE OF j SKIP LOCKED) "
         "UPDATE sync_jobs j SET state = 'claimed', claimed_until = invsync_ts($4), "
-        "  claim_token = j.claim_token + 1 "
+        "  claim_token = j.claim_token + 1, due_at = invsync_ts($2) "
         "FROM c WHERE j.channel = c.channel AND j.sku = c.sku "
-        "RETURNING j.channel, j.sku, j.priority, invsync_us(j.due_at), j.attempt, j.change_seq, "
-        "  j.claim_token",
-        channel.str(), now.unix_us(), count_max, (now + lease).unix_us());
+        "RETURNING j.channel, j.sku, j.priority, invsync_us(c.due_at), j.attempt, j.change_seq, "
+        "  j.claim_token, c.hot",
+        channel.str(), now.unix_us(), options.count_max, (now + options.lease).unix_us(),
+        aged_before_us);
     std::vector<JobClaim> claims;
     for (const auto& row : r) {
       claims.push_back(JobClaim{channel_of(row[0]), sku_of(row[1]), row[2].as<int32_t>(),
                                 time_of(row[3]), row[4].as<int32_t>(), row[5].as<int64_t>(),
-                                row[6].as<int64_t>()});
+                                row[6].as<int64_t>(), row[7].as<bool>()});
     }
-    std::sort(claims.begin(), claims.end(), [](const JobClaim& a, const JobClaim& b) {
-      if (a.priority != b.priority) return a.priority > b.priority;
+    // RETURNING has no order: sort again, by the same keys as the ORDER BY above.
+    const auto aged = [&](const JobClaim& c) {
+      return aged_before_us && c.due_at.unix_us() < *aged_before_us;
+    };
+    std::sort(claims.begin(), claims.end(), [&](const JobClaim& a, const JobClaim& b) {
+      if (aged(a) != aged(b)) return aged(a);
+      if (!aged(a)) {
+        if (a.priority != b.priority) return a.priority > b.priority;
+        if (a.velocity_hot != b.velocity_hot) return a.velocity_hot;
+      }
       if (a.due_at != b.due_at) return a.due_at < b.due_at;
       return a.sku < b.sku;
     });
@@ -507,6 +533,36 @@ Result<int64_t> PgStore::release_backoff(const domain::ChannelId& channel, WallT
   });
 }
 
+Result<int64_t> PgStore::refresh_velocity(WallTime now, base::Duration window,
+                                          int32_t top_percent) {
+  auto days = velocity_days(now.truncated_to_us(), window);
+  if (!days.ok()) return days.status();
+  if (top_percent < 0 || top_percent > 100) {
+    return Status::invalid_argument("top_percent must be 0..100");
+  }
+  constexpr int64_t kDayUs = 86'400'000'000;
+  const int64_t from_us = days->first_day * kDayUs;
+  const int64_t until_us = (days->last_day + 1) * kDayUs;
+  return impl_->run<int64_t>("refresh_velocity", [&](pqxx::work& tx) -> Result<int64_t> {
+    // Two instances refreshing at once take turns; the second then deletes the first's rows.
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))", "invsync-velocity");
+    tx.exec("DELETE FROM sku_velocity");
+    // One statement: units per SKU in the window (index-only scan of the sales index), the top
+    // ceil(products * top_percent / 100) of them, written as the new hot set.
+    const pqxx::result r = tx.exec_params(
+        "WITH sold AS (SELECT e.sku, sum(e.quantity) AS units FROM order_events e "
+        "    WHERE e.kind = 'sale' AND e.received_at >= invsync_ts($1) "
+        "      AND e.received_at < invsync_ts($2) GROUP BY e.sku), "
+        "  hot AS (SELECT sku, units FROM sold WHERE units > 0 ORDER BY units DESC, sku "
+        "    LIMIT (SELECT (count(*) * $3 + 99) / 100 FROM products)), "
+        "  ins AS (INSERT INTO sku_velocity (sku, units_sold, refreshed_at) "
+        "    SELECT sku, units, invsync_ts($4) FROM hot RETURNING 1) "
+        "SELECT count(*) FROM ins",
+        from_us, until_us, static_cast<int64_t>(top_percent), now.unix_us());
+    return r[0][0].as<int64_t>();
+  });
+}
+
 Result<std::vector<PushJob>> PgStore::list_jobs(const std::optional<domain::ChannelId>& channel) {
   return impl_->run<std::vector<PushJob>>("list_jobs", [&](pqxx::work& tx) -> Result<std::vector<PushJob>> {
     const std::optional<std::string> filter =
@@ -581,10 +637,12 @@ Status PgStore::append_alert(const Alert& alert) {
 Result<Product> PgStore::product(const domain::Sku& sku) {
   return impl_->run<Product>("product", [&](pqxx::work& tx) -> Result<Product> {
     const pqxx::result r = tx.exec_params(
-        "SELECT master_quantity, version, invsync_us(updated_at) FROM products WHERE sku = $1",
+        "SELECT master_quantity, version, invsync_us(updated_at), "
+        "  EXISTS (SELECT 1 FROM sku_velocity h WHERE h.sku = $1) FROM products WHERE sku = $1",
         sku.str());
     if (r.empty()) return Status::not_found("unknown sku " + sku.str());
-    return Product{sku, Quantity(r[0][0].as<int64_t>()), r[0][1].as<int64_t>(), time_of(r[0][2])};
+    return Product{sku, Quantity(r[0][0].as<int64_t>()), r[0][1].as<int64_t>(), time_of(r[0][2]),
+                   r[0][3].as<bool>()};
   });
 }
 
@@ -629,11 +687,12 @@ Result<Explanation> PgStore::explain(const domain::Sku& sku, int32_t rows_max) {
   return impl_->run<Explanation>("explain", [&](pqxx::work& tx) -> Result<Explanation> {
     const int32_t limit = std::max(rows_max, 0);
     const pqxx::result p = tx.exec_params(
-        "SELECT master_quantity, version, invsync_us(updated_at) FROM products WHERE sku = $1",
+        "SELECT master_quantity, version, invsync_us(updated_at), "
+        "  EXISTS (SELECT 1 FROM sku_velocity h WHERE h.sku = $1) FROM products WHERE sku = $1",
         sku.str());
     if (p.empty()) return Status::not_found("unknown sku " + sku.str());
     Explanation x{.product = Product{sku, Quantity(p[0][0].as<int64_t>()), p[0][1].as<int64_t>(),
-                                     time_of(p[0][2])}};
+                                     time_of(p[0][2]), p[0][3].as<bool>()}};
     for (const auto& row : tx.exec_params(std::string("SELECT ") + kListingColumns +
                                               " FROM channel_listings WHERE sku = $1 ORDER BY channel",
                                           sku.str())) {

@@ -57,8 +57,8 @@ class PgStore final : public InventoryStore {
   base::Status enqueue_push(const domain::ChannelId& channel, const domain::Sku& sku,
                             int32_t priority, base::WallTime due_at) override;
   base::Result<std::vector<JobClaim>> claim_due(const domain::ChannelId& channel,
-                                                base::WallTime now, int32_t count_max,
-                                                base::Duration lease) override;
+                                                base::WallTime now,
+                                                const ClaimOptions& options) override;
   base::Result<bool> complete(const JobClaim& claim) override;
   base::Status reschedule(const JobClaim& claim, base::WallTime due_at, const std::string& error,
                           bool count_attempt) override;
@@ -66,6 +66,8 @@ class PgStore final : public InventoryStore {
   base::Result<int64_t> unpark(const domain::ChannelId& channel, base::WallTime due_at) override;
   base::Result<int64_t> release_backoff(const domain::ChannelId& channel,
                                         base::WallTime now) override;
+  base::Result<int64_t> refresh_velocity(base::WallTime now, base::Duration window,
+                                         int32_t top_percent) override;
   base::Result<std::vector<PushJob>> list_jobs(
       const std::optional<domain::ChannelId>& channel) override;
   base::Status record_pushed(const domain::ChannelId& channel, const domain::Sku& sku,

@@ -20,6 +20,11 @@ using domain::Quantity;
 using domain::Sku;
 
 const WallTime kT0 = WallTime::from_unix_s(1'800'000'000);
+
+// claim_due options: up to `count_max` jobs leased for `lease`, no aging.
+ClaimOptions up_to(int32_t count_max, Duration lease = Duration::seconds(30)) {
+  return ClaimOptions{.count_max = count_max, .lease = lease};
+}
 const ChannelId kShopify = ChannelId::from_trusted("shopify:main");
 const ChannelId kAmazon = ChannelId::from_trusted("amazon:uk");
 const ChannelId kEtsy = ChannelId::from_trusted("etsy:shop");
@@ -72,13 +77,28 @@ class StoreContract : public ::testing::Test {
     return j.ok() ? *j : std::vector<PushJob>{};
   }
   JobClaim claim_one(const ChannelId& ch, WallTime now) {
-    auto c = s().claim_due(ch, now, 10, Duration::seconds(30));
+    auto c = s().claim_due(ch, now, up_to(10));
     EXPECT_TRUE(c.ok()) << c.status().to_string();
     EXPECT_EQ(c.ok() ? c->size() : 0u, 1u);
     return c.ok() && !c->empty() ? c->front() : JobClaim{.channel = ch, .sku = sku("TEE")};
   }
 
+  // Products with `stock` each (>= 1000: equal stock priority 0), listed on Shopify only.
+  void add_shopify_products(std::initializer_list<const char*> names, int64_t stock = 5000) {
+    std::vector<ProductSpec> p;
+    for (const char* n : names) p.push_back({sku(n), Quantity(stock)});
+    ASSERT_TRUE(s().upsert_products(p, kT0).ok());
+    for (const char* n : names) {
+      ASSERT_TRUE(s().upsert_listing({.channel = kShopify, .sku = sku(n)}).ok());
+    }
+  }
+  // `units` of `name` sold on Amazon (not listed there: only Shopify gets a job) at `at`.
+  void sell(const char* name, int64_t units, WallTime at) {
+    apply1(event(kAmazon, "V" + std::to_string(++orders_), EventKind::kSale, name, units), at);
+  }
+
   std::unique_ptr<InventoryStore> store_;
+  int orders_ = 0;
 };
 
 struct FactoryNames {
@@ -344,18 +364,18 @@ TYPED_TEST(StoreContract, ClaimTakesDueJobsByPriorityThenDueAndLeasesThem) {
   ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("B"), 9, kT0 + Duration::seconds(3)).ok());
   ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("C"), 5, kT0 + Duration::seconds(1)).ok());
   ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("D"), 9, kT0 + Duration::seconds(99)).ok());
-  auto claims = this->s().claim_due(kShopify, kT0 + Duration::seconds(10), 10, Duration::seconds(30));
+  auto claims = this->s().claim_due(kShopify, kT0 + Duration::seconds(10), up_to(10));
   ASSERT_TRUE(claims.ok()) << claims.status().to_string();
   ASSERT_EQ(claims->size(), 3u);  // D is not due
   EXPECT_EQ((*claims)[0].sku, sku("B"));
   EXPECT_EQ((*claims)[1].sku, sku("C"));
   EXPECT_EQ((*claims)[2].sku, sku("A"));
   // Claimed jobs are not claimed again while the lease holds...
-  auto none = this->s().claim_due(kShopify, kT0 + Duration::seconds(20), 10, Duration::seconds(30));
+  auto none = this->s().claim_due(kShopify, kT0 + Duration::seconds(20), up_to(10));
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
   // ...and are claimable once it expires; the old holder has lost it.
-  auto again = this->s().claim_due(kShopify, kT0 + Duration::seconds(41), 2, Duration::seconds(30));
+  auto again = this->s().claim_due(kShopify, kT0 + Duration::seconds(41), up_to(2));
   ASSERT_TRUE(again.ok());
   ASSERT_EQ(again->size(), 2u);
   EXPECT_EQ((*again)[0].sku, sku("B"));
@@ -364,7 +384,10 @@ TYPED_TEST(StoreContract, ClaimTakesDueJobsByPriorityThenDueAndLeasesThem) {
   EXPECT_EQ(lost.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(this->s().reschedule((*claims)[0], kT0, "x", true).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(this->s().park((*claims)[0], "x").code(), StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(this->s().claim_due(kShopify, kT0, 0, Duration::seconds(1)).status().is_invalid_argument());
+  EXPECT_TRUE(this->s()
+                  .claim_due(kShopify, kT0, up_to(0, Duration::seconds(1)))
+                  .status()
+                  .is_invalid_argument());
 }
 
 TYPED_TEST(StoreContract, CompleteRemovesTheJobUnlessANewerChangeArrived) {
@@ -397,7 +420,7 @@ TYPED_TEST(StoreContract, RescheduleCountsFailuresButNotRateLimits) {
   JobClaim c = this->claim_one(kShopify, kT0);
   ASSERT_TRUE(this->s().reschedule(c, kT0 + Duration::seconds(2), "429", false).ok());
   EXPECT_EQ(this->jobs(kShopify)[0].attempt, 0);
-  auto early = this->s().claim_due(kShopify, kT0 + Duration::seconds(1), 5, Duration::seconds(30));
+  auto early = this->s().claim_due(kShopify, kT0 + Duration::seconds(1), up_to(5));
   ASSERT_TRUE(early.ok());
   EXPECT_TRUE(early->empty());
   c = this->claim_one(kShopify, kT0 + Duration::seconds(2));
@@ -435,7 +458,7 @@ TYPED_TEST(StoreContract, ParkedJobsWaitForUnpark) {
   ASSERT_EQ(j.size(), 1u);
   EXPECT_EQ(j[0].state, JobState::kParked);
   EXPECT_EQ(j[0].park_reason, "5 attempts failed: HTTP 503");
-  auto none = this->s().claim_due(kShopify, kT0 + Duration::hours(5), 5, Duration::seconds(30));
+  auto none = this->s().claim_due(kShopify, kT0 + Duration::hours(5), up_to(5));
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
   auto n = this->s().unpark(kShopify, kT0 + Duration::hours(1));
@@ -505,6 +528,129 @@ TYPED_TEST(StoreContract, TimesKeepMicrosecondPrecision) {
   const auto all = this->jobs(kShopify);
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].due_at, WallTime::from_unix_us(1'800'000'000'123'456));
+}
+
+// --- priority: low stock, then velocity, with aging ------------------------------------------
+
+std::vector<std::string> skus_of(const std::vector<JobClaim>& claims) {
+  std::vector<std::string> out;
+  for (const auto& c : claims) out.push_back(c.sku.str());
+  return out;
+}
+
+TYPED_TEST(StoreContract, HotSkuBeatsColdAtEqualStockPriority) {
+  this->add_shopify_products({"A-COLD", "B-HOT"});
+  this->sell("B-HOT", 5, kT0);
+  const JobClaim first = this->claim_one(kShopify, kT0);
+  ASSERT_TRUE(this->s().complete(first).ok());
+  auto hot = this->s().refresh_velocity(kT0 + Duration::hours(1), Duration::hours(7 * 24), 50);
+  ASSERT_TRUE(hot.ok()) << hot.status().to_string();
+  EXPECT_EQ(*hot, 1);
+  EXPECT_TRUE(this->s().product(sku("B-HOT"))->velocity_hot);
+  EXPECT_FALSE(this->s().product(sku("A-COLD"))->velocity_hot);
+  // Equal stock priority; the cold one is due earlier and sorts first by SKU: only heat explains
+  // the hot one going first.
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("A-COLD"), 7, kT0 + Duration::seconds(1)).ok());
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("B-HOT"), 7, kT0 + Duration::seconds(2)).ok());
+  auto claims = this->s().claim_due(kShopify, kT0 + Duration::hours(1), up_to(10));
+  ASSERT_TRUE(claims.ok()) << claims.status().to_string();
+  EXPECT_EQ(skus_of(*claims), (std::vector<std::string>{"B-HOT", "A-COLD"}));
+  EXPECT_TRUE((*claims)[0].velocity_hot);
+  EXPECT_FALSE((*claims)[1].velocity_hot);
+  auto x = this->s().explain(sku("B-HOT"), 1);
+  ASSERT_TRUE(x.ok());
+  EXPECT_TRUE(x->product.velocity_hot);
+}
+
+TYPED_TEST(StoreContract, LowStockBeatsHot) {
+  this->add_shopify_products({"A-HOT", "B-LOW"});
+  this->sell("A-HOT", 5, kT0);
+  ASSERT_TRUE(this->s().complete(this->claim_one(kShopify, kT0)).ok());
+  ASSERT_EQ(*this->s().refresh_velocity(kT0, Duration::hours(24), 50), 1);
+  const WallTime later = kT0 + Duration::seconds(5);
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("A-HOT"), 500, later).ok());
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("B-LOW"), 501, later).ok());
+  auto claims = this->s().claim_due(kShopify, later, up_to(10));
+  ASSERT_TRUE(claims.ok()) << claims.status().to_string();
+  EXPECT_EQ(skus_of(*claims), (std::vector<std::string>{"B-LOW", "A-HOT"}));
+}
+
+TYPED_TEST(StoreContract, AgedJobBeatsHigherPriorityFreshOne) {
+  this->add_shopify_products({"A", "B", "C", "D"});
+  const WallTime now = kT0 + Duration::seconds(100);
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("A"), 0, kT0 + Duration::seconds(10)).ok());
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("B"), 900, now).ok());
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("C"), 500, kT0 + Duration::seconds(20)).ok());
+  // Due exactly one bound ago: not longer than the bound, so not aged.
+  ASSERT_TRUE(this->s().enqueue_push(kShopify, sku("D"), 1, kT0 + Duration::seconds(40)).ok());
+  const ClaimOptions one{.count_max = 1, .lease = Duration::seconds(30),
+                         .aging_bound = Duration::seconds(60)};
+  auto single = this->s().claim_due(kShopify, now, one);
+  ASSERT_TRUE(single.ok()) << single.status().to_string();
+  EXPECT_EQ(skus_of(*single), (std::vector<std::string>{"A"}));
+  const ClaimOptions aging{.count_max = 10, .lease = Duration::seconds(30),
+                           .aging_bound = Duration::seconds(60)};
+  auto claims = this->s().claim_due(kShopify, now, aging);
+  ASSERT_TRUE(claims.ok()) << claims.status().to_string();
+  // Aged C next (earliest due first among the aged, whatever the priority); then by priority.
+  EXPECT_EQ(skus_of(*claims), (std::vector<std::string>{"C", "B", "D"}));
+  EXPECT_EQ((*claims)[0].due_at, kT0 + Duration::seconds(20));  // the due time it was claimed by
+  // A claimed job waits from its claim on: a change during the push does not make it look aged.
+  for (const PushJob& j : this->jobs(kShopify)) EXPECT_EQ(j.due_at, now) << j.sku.str();
+  // After the leases expire, without aging: priority alone.
+  const WallTime expired = now + Duration::seconds(30);
+  auto plain = this->s().claim_due(kShopify, expired, up_to(10));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(skus_of(*plain), (std::vector<std::string>{"B", "C", "D", "A"}));
+  const ClaimOptions negative{.count_max = 1, .aging_bound = Duration::seconds(-1)};
+  EXPECT_TRUE(this->s().claim_due(kShopify, now, negative).status().is_invalid_argument());
+}
+
+TYPED_TEST(StoreContract, RefreshVelocityPicksExactlyTheTopTwentyPercentAndForgetsOldSales) {
+  this->add_shopify_products({"P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"});
+  const WallTime now = kT0 + Duration::hours(10 * 24);
+  const Duration week = Duration::hours(7 * 24);
+  this->sell("P9", 100, now - Duration::hours(10 * 24));  // long before the window
+  this->sell("P0", 1, now - Duration::hours(2 * 24));
+  this->sell("P1", 4, now - Duration::hours(3 * 24));
+  this->sell("P1", 5, now - Duration::hours(1));  // units add up over the window: 9
+  this->sell("P3", 5, now - Duration::hours(24));
+  this->sell("P2", 5, now - Duration::hours(5 * 24));  // ties with P3: the smaller SKU wins
+  this->sell("P4", 3, now);
+  // A cancellation does not make a sale less of a sale.
+  this->apply1(event(kAmazon, "V-cancel", EventKind::kSale, "P5", 8), now);
+  this->apply1(event(kAmazon, "V-cancel", EventKind::kCancel, "P5", 8), now);
+  auto hot = this->s().refresh_velocity(now, week, 20);
+  ASSERT_TRUE(hot.ok()) << hot.status().to_string();
+  EXPECT_EQ(*hot, 2);  // 20% of 10 products
+  std::set<std::string> hot_skus;
+  for (int i = 0; i < 10; ++i) {
+    const std::string n = "P" + std::to_string(i);
+    if (this->s().product(sku(n.c_str()))->velocity_hot) hot_skus.insert(n);
+  }
+  EXPECT_EQ(hot_skus, (std::set<std::string>{"P1", "P5"}));
+  // 30% of 10 is 3: the tie at 5 units goes to P2; 100% is everything that sold, no more.
+  EXPECT_EQ(*this->s().refresh_velocity(now, week, 30), 3);
+  EXPECT_TRUE(this->s().product(sku("P2"))->velocity_hot);
+  EXPECT_FALSE(this->s().product(sku("P3"))->velocity_hot);
+  EXPECT_EQ(*this->s().refresh_velocity(now, week, 100), 6);
+  EXPECT_FALSE(this->s().product(sku("P9"))->velocity_hot);
+  // Eight days on, everything sold is older than the window: nothing is hot any more.
+  EXPECT_EQ(*this->s().refresh_velocity(now + Duration::hours(8 * 24), week, 20), 0);
+  for (int i = 0; i < 10; ++i) {
+    const std::string n = "P" + std::to_string(i);
+    EXPECT_FALSE(this->s().product(sku(n.c_str()))->velocity_hot) << n;
+  }
+  // A 12-day window reaches back to P9's 100 units again.
+  EXPECT_EQ(*this->s().refresh_velocity(now, Duration::hours(12 * 24), 10), 1);
+  EXPECT_TRUE(this->s().product(sku("P9"))->velocity_hot);
+  EXPECT_EQ(*this->s().refresh_velocity(now, week, 0), 0);
+  EXPECT_TRUE(this->s().refresh_velocity(now, week, 101).status().is_invalid_argument());
+  EXPECT_TRUE(this->s().refresh_velocity(now, Duration::zero(), 20).status().is_invalid_argument());
+  EXPECT_TRUE(this->s()
+                  .refresh_velocity(now, Duration::hours(24 * (kVelocityWindowDaysMax + 1)), 20)
+                  .status()
+                  .is_invalid_argument());
 }
 
 }  // namespace

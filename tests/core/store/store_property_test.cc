@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -25,6 +26,12 @@ using domain::Quantity;
 using domain::Sku;
 
 const WallTime kT0 = WallTime::from_unix_s(1'800'000'000);
+
+// claim_due options: up to `count_max` jobs leased for `lease`, no aging.
+ClaimOptions up_to(int32_t count_max, Duration lease = Duration::seconds(30)) {
+  return ClaimOptions{.count_max = count_max, .lease = lease};
+}
+
 const std::vector<std::string> kSkus = {"S0", "S1", "S2"};
 const std::vector<ChannelId> kChannels = {ChannelId::from_trusted("shopify:p"),
                                           ChannelId::from_trusted("etsy:p")};
@@ -223,7 +230,7 @@ void completed_after_newer_change_stays_due(InventoryStore& store) {
   const ChannelId& ch = kChannels[0];
   const Sku s = Sku::from_trusted(*rc::gen::elementOf(kSkus));
   RC_ASSERT(store.enqueue_push(ch, s, 1, kT0).ok());
-  auto claims = store.claim_due(ch, kT0, 100, Duration::seconds(30));
+  auto claims = store.claim_due(ch, kT0, up_to(100));
   RC_ASSERT(claims.ok());
   RC_ASSERT(claims->size() == 1u);
   // Zero or more changes of the SKU land while the push is in flight.
@@ -251,9 +258,80 @@ void completed_after_newer_change_stays_due(InventoryStore& store) {
   }
   RC_ASSERT(found == (changes > 0));
   // And a claim at that time picks it up again.
-  auto again = store.claim_due(ch, kT0 + Duration::seconds(1), 100, Duration::seconds(30));
+  auto again = store.claim_due(ch, kT0 + Duration::seconds(1), up_to(100));
   RC_ASSERT(again.ok());
   RC_ASSERT(again->size() == (changes > 0 ? 1u : 0u));
+}
+
+// claim_due's order against a sort written here: aged jobs first (earliest due), then priority,
+// then hot SKUs (refresh_velocity's top percent, also checked), then due time, then SKU.
+void claim_order_follows_the_contract(InventoryStore& store) {
+  const ChannelId& ch = kChannels[0];
+  std::vector<ProductSpec> p;
+  for (const auto& name : kSkus) p.push_back({Sku::from_trusted(name), Quantity(5000)});
+  RC_ASSERT(store.upsert_products(p, kT0).ok());
+  for (const auto& name : kSkus) {
+    RC_ASSERT(store.upsert_listing({.channel = ch, .sku = Sku::from_trusted(name)}).ok());
+  }
+  std::vector<std::pair<int64_t, std::string>> sold;  // (units, sku) of the SKUs that sold
+  for (const auto& name : kSkus) {
+    const int64_t units = *rc::gen::inRange<int64_t>(0, 4);
+    if (units == 0) continue;
+    const OrderEvent e{{kChannels[1], "H-" + name, "1", EventKind::kSale}, Sku::from_trusted(name),
+                       Quantity(units), ""};
+    RC_ASSERT(store.apply_orders(std::span(&e, 1), kT0).ok());
+    sold.emplace_back(units, name);
+  }
+  auto sale_jobs = store.claim_due(ch, kT0, up_to(100));  // the sales' pushes: out of the way
+  RC_ASSERT(sale_jobs.ok());
+  for (const auto& c : *sale_jobs) RC_ASSERT(store.complete(c).ok());
+  const int32_t percent = *rc::gen::inRange(0, 101);
+  auto hot_count = store.refresh_velocity(kT0, Duration::hours(7 * 24), percent);
+  RC_ASSERT(hot_count.ok());
+  std::sort(sold.begin(), sold.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  const size_t hot_max = (kSkus.size() * static_cast<size_t>(percent) + 99) / 100;
+  std::set<std::string> hot;
+  for (size_t i = 0; i < std::min(hot_max, sold.size()); ++i) hot.insert(sold[i].second);
+  RC_ASSERT(*hot_count == static_cast<int64_t>(hot.size()));
+
+  struct Job {
+    std::string sku;
+    int32_t priority = 0;
+    WallTime due_at;
+  };
+  std::vector<Job> jobs;
+  for (const auto& name : kSkus) {
+    if (!*rc::gen::arbitrary<bool>()) continue;
+    Job j{name, *rc::gen::inRange(0, 3), kT0 + Duration::seconds(*rc::gen::inRange(0, 4) * 30)};
+    RC_ASSERT(store.enqueue_push(ch, Sku::from_trusted(name), j.priority, j.due_at).ok());
+    jobs.push_back(j);
+  }
+  const WallTime now = kT0 + Duration::seconds(100);
+  ClaimOptions options = up_to(*rc::gen::inRange(1, 4));
+  if (*rc::gen::arbitrary<bool>()) {
+    options.aging_bound = Duration::seconds(*rc::gen::inRange(0, 4) * 25);
+  }
+  const auto aged = [&](const Job& j) {
+    return options.aging_bound && j.due_at < now - *options.aging_bound;
+  };
+  std::sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
+    if (aged(a) != aged(b)) return aged(a);
+    if (!aged(a) && a.priority != b.priority) return a.priority > b.priority;
+    if (!aged(a) && hot.count(a.sku) != hot.count(b.sku)) return hot.count(a.sku) > 0;
+    if (a.due_at != b.due_at) return a.due_at < b.due_at;
+    return a.sku < b.sku;
+  });
+  const auto take = static_cast<size_t>(options.count_max);
+  if (jobs.size() > take) jobs.resize(take);
+  auto claims = store.claim_due(ch, now, options);
+  RC_ASSERT(claims.ok());
+  RC_ASSERT(claims->size() == jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    RC_ASSERT((*claims)[i].sku.str() == jobs[i].sku);
+    RC_ASSERT((*claims)[i].velocity_hot == (hot.count(jobs[i].sku) > 0));
+  }
 }
 
 // --- one TEST per (store, property) -------------------------------------------------------------
@@ -282,6 +360,7 @@ INVSYNC_STORE_PROPERTY(NeverNegativeAndConservation, never_negative_and_conserva
 INVSYNC_STORE_PROPERTY(ReplayChangesNothing, replay_changes_nothing)
 INVSYNC_STORE_PROPERTY(AtMostOneJobPerChannelAndSku, one_job_per_channel_and_sku)
 INVSYNC_STORE_PROPERTY(CompletedAfterNewerChangeStaysDue, completed_after_newer_change_stays_due)
+INVSYNC_STORE_PROPERTY(ClaimOrderFollowsTheContract, claim_order_follows_the_contract)
 
 }  // namespace
 }  // namespace invsync::store

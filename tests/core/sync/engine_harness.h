@@ -175,6 +175,7 @@ class Engine {
       if (c.plan.tune) c.plan.tune(cc);
       config.channels.push_back(cc);
     }
+    if (tune_service_) tune_service_(config);
     net_.set_after_request([this](mocks::MockPlatform& m) {
       for (size_t i = 0; i < channels_.size(); ++i) {
         if (channels_[i].mock.get() == &m) arm_pump(i);
@@ -188,6 +189,10 @@ class Engine {
   }
 
   void start() { service_->start(); }
+  // Adjusts the service-wide config (velocity) before build().
+  void tune_service(std::function<void(app::ServiceConfig&)> tune) {
+    tune_service_ = std::move(tune);
+  }
 
   // --- time ---
   Duration elapsed() { return clock_.monotonic_now() - Instant(); }
@@ -280,6 +285,7 @@ class Engine {
   SimChannel& channel(size_t c) { return channels_[c]; }
   mocks::MockPlatform& mock(size_t c) { return *channels_[c].mock; }
   app::Service::Channel& service_channel(size_t c) { return *service_->channels()[c]; }
+  app::Service& service() { return *service_; }
   store::MemoryStore& store() { return store_; }
   const RecordingClient& recorder() const { return recorder_; }
   sim::SimScheduler& scheduler() { return scheduler_; }
@@ -356,7 +362,61 @@ class Engine {
   std::map<std::string, int64_t> stock_;
   uint64_t seed_;
   std::vector<SimChannel> channels_;
+  std::function<void(app::ServiceConfig&)> tune_service_;
   std::unique_ptr<app::Service> service_;  // last: destroyed first, it borrows everything above
 };
+
+// --- what the tests look at ---------------------------------------------------------------
+
+// The Shopify inventory item gid of `sku` on the channel's mock.
+inline std::string shopify_item_gid(Engine& engine, size_t c, const std::string& sku) {
+  const json ids = json::parse(engine.mock(c).external_ids_json(sku).value_or("{}"));
+  return "gid://shopify/InventoryItem/" + std::to_string(ids.value("inventory_item_id", 0LL));
+}
+
+inline bool is_shopify_set(const Exchange& e) {
+  return e.request.path().ends_with("/graphql.json") &&
+         e.request.body.find("inventorySetQuantities") != std::string::npos;
+}
+
+// An inventorySetQuantities that Shopify answered with success (no throttle, no userErrors).
+inline bool is_applied_shopify_set(const Exchange& e) {
+  if (!is_shopify_set(e) || e.status != 200) return false;
+  const json body = json::parse(e.response_body, nullptr, false);
+  if (!body.is_object() || body.contains("errors")) return false;
+  const json payload = body.value("data", json::object()).value("inventorySetQuantities", json());
+  return payload.is_object() && payload.value("userErrors", json::array()).empty();
+}
+
+inline std::vector<const Exchange*> to_host(const Engine& engine, const std::string& base_url) {
+  std::vector<const Exchange*> out;
+  for (const Exchange& e : engine.recorder().exchanges()) {
+    if (e.request.base_url == base_url) out.push_back(&e);
+  }
+  return out;
+}
+
+// A Shopify shop whose limits are exactly 2 requests per second (GraphQL: 11-point sets with a
+// 22-point bucket restoring 22/s; REST: bucket 2 leaking 2/s), a lane configured at 2 req/s
+// burst 2 and one SKU per push (11 points), so anything faster than 2 req/s would be throttled.
+inline ChannelPlan two_per_second_shopify() {
+  return ChannelPlan{
+      .platform = "shopify",
+      .mock_config = {{"graphql_bucket_max", 22},
+                      {"graphql_restore_rate_per_s", 22},
+                      {"graphql_throttled_status", 429},
+                      {"rest_bucket_size", 2},
+                      {"rest_leak_rate_per_s", 2}},
+      .connector = {{"push_batch_count_max", 1}, {"push_cost_points", 11}},
+      .faults = {{"latency_ms_base", 50}},
+      .tune =
+          [](app::ChannelConfig& cc) {
+            cc.rate_micro_per_s = 2'000'000;
+            cc.burst_count = 2;
+            cc.reconcile.interval = Duration::minutes(2);
+            cc.reconcile.first_delay = Duration::minutes(2);
+          },
+  };
+}
 
 }  // namespace invsync::engine_test
