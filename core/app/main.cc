@@ -3,6 +3,7 @@
 //   invsync stock set SKU N [--reason R]   set the master count (recorded as an adjustment)
 //   invsync explain SKU                    why each channel shows what it shows
 //   invsync demo-race [--seed N] [--skus N] [--orders N]
+//   invsync serve --config FILE            the sync service (core/app/serve.h)
 // The database comes from DATABASE_URL (never from the command line, so it stays out of `ps`).
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/app/explain_format.h"
+#include "core/app/serve.h"
 #include "core/app/store_race_demo.h"
 #include "core/runtime/system_clock.h"
 #include "core/store/pg/pg_store.h"
@@ -26,7 +28,9 @@ constexpr const char* kUsage =
     "  explain SKU                     show the count, each channel's view and recent history\n"
     "  demo-race [--seed N] [--skus N] [--orders N]\n"
     "                                  four channels sell at once against PostgreSQL\n"
-    "environment: DATABASE_URL (required), INVSYNC_SCHEMA (default public)\n";
+    "  serve --config FILE             run the sync service (webhooks, lanes, admin API)\n"
+    "environment: DATABASE_URL (required), INVSYNC_SCHEMA (default public); serve also reads\n"
+    "  the admin token and connector secrets from the variables its config names\n";
 
 int fail(const Status& st) {
   std::fprintf(stderr, "invsync: %s\n", st.to_string().c_str());
@@ -157,5 +161,9 @@ int main(int argc, char** argv) {
   if (args[0] == "stock" && args.size() >= 2 && args[1] == "set") return cmd_stock_set(args);
   if (args[0] == "explain") return cmd_explain(args);
   if (args[0] == "demo-race") return cmd_demo_race(args);
+  if (args[0] == "serve") {
+    if (args.size() != 3 || args[1] != "--config") return usage_error("serve needs --config FILE");
+    return invsync::app::run_serve(args[2]);
+  }
   return usage_error("unknown command '" + args[0] + "'");
 }
