@@ -264,15 +264,15 @@ base::Status EtsyMock::set_faults_json(std::string_view json) {
   return st;
 }
 
-void EtsyMock::advance(Instant now) { now_ = std::max(now_, now); }
+void EtsyMock::advance(Instant now) {
+  now_ = std::max(now_, now);
+  pending_visible_.erase(pending_visible_.begin(), pending_visible_.upper_bound(now_));
+}
 
 std::optional<Instant> EtsyMock::next_wakeup() const {
   std::optional<Instant> next = webhooks_.next_due();
-  for (const auto& [id, receipt] : receipts_) {
-    if (receipt.visible_at > now_ && (!next || receipt.visible_at < *next)) {
-      next = receipt.visible_at;
-    }
-  }
+  const auto first = pending_visible_.upper_bound(now_);
+  if (first != pending_visible_.end() && (!next || *first < *next)) next = *first;
   return next;
 }
 

@@ -162,6 +162,7 @@ PlaceOrderResult EtsyMock::place_order(std::string_view sku, int64_t quantity, I
       etsy::Transaction{next_id(&next_transaction_id_), listing->listing_id, product->product_id,
                         product->sku, quantity, offering.price_amount, product->property_values});
   const int64_t receipt_id = receipt.receipt_id;
+  pending_visible_.insert(receipt.visible_at);
   receipts_[receipt_id] = std::move(receipt);
   result.accepted = true;
   result.order_id = std::to_string(receipt_id);

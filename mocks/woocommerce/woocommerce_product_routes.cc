@@ -38,6 +38,37 @@ std::optional<Json> request_params(const base::HttpRequest& request,
   return merged;
 }
 
+// WordPress REST's global `_fields` parameter (WP_REST_Server, since WP 4.9.8): a comma list of
+// top-level keys; the reply objects keep only those. Absent or empty: everything.
+std::optional<std::set<std::string>> requested_fields(
+    const std::vector<std::pair<std::string, std::string>>& params) {
+  const auto v = base::query_param(params, "_fields");
+  if (!v || v->empty()) return std::nullopt;
+  std::set<std::string> out;
+  size_t start = 0;
+  while (start <= v->size()) {
+    size_t comma = v->find(',', start);
+    if (comma == std::string::npos) comma = v->size();
+    std::string key = v->substr(start, comma - start);
+    // "a.b" selects inside a; this mock filters the top level only, so keep the whole of a.
+    if (const size_t dot = key.find('.'); dot != std::string::npos) key.resize(dot);
+    if (!key.empty()) out.insert(std::move(key));
+    start = comma + 1;
+  }
+  return out;
+}
+
+void keep_fields(const std::optional<std::set<std::string>>& fields, Json* object) {
+  if (!fields || !object->is_object()) return;
+  for (auto it = object->begin(); it != object->end();) {
+    if (fields->count(it.key()) == 0) {
+      it = object->erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 base::HttpResponse invalid_json() {
   return woo::error_response(400, "rest_invalid_json", "Invalid JSON body passed.");
 }
@@ -118,6 +149,7 @@ base::HttpResponse WooCommerceMock::list_products(const base::HttpRequest& reque
   }
   const int64_t total = static_cast<int64_t>(hits.size());
   const int64_t pages = (total + per_page - 1) / per_page;
+  const auto fields = requested_fields(params);
   Json body = Json::array();
   for (int64_t i = (page - 1) * per_page; i < std::min(total, page * per_page); ++i) {
     Json item;
@@ -126,6 +158,7 @@ base::HttpResponse WooCommerceMock::list_products(const base::HttpRequest& reque
     } else {
       product_json(*hits[static_cast<size_t>(i)], now, &item);
     }
+    keep_fields(fields, &item);
     body.push_back(std::move(item));
   }
   base::HttpResponse r = woo::json_response(200, body);
@@ -267,6 +300,7 @@ base::HttpResponse WooCommerceMock::route_product_item(const base::HttpRequest& 
       if (!exists)
         return woo::error_response(404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
       product_json(*find_product(*id), now, &out);
+      keep_fields(requested_fields(params), &out);
       return woo::json_response(200, out);
     }
     if (is_edit(m)) {
