@@ -135,28 +135,35 @@ base::HttpResponse WooCommerceMock::list_products(const base::HttpRequest& reque
     }
   }
   std::vector<const woo::Product*> hits;
-  for (auto it = products_.rbegin(); it != products_.rend(); ++it) {  // date desc, id desc
-    const woo::Product& p = it->second;
-    if (include && include->count(p.id) == 0) continue;
+  auto consider = [&](const woo::Product& p) {
     if (parent_id != 0) {
-      if (p.type != "variation" || p.parent_id != parent_id) continue;
+      if (p.type != "variation" || p.parent_id != parent_id) return;
     } else if (!sku && !search && p.type == "variation") {
-      continue;
+      return;
     }
-    if (sku && skus.count(p.sku) == 0) continue;
-    if (search && p.sku.find(*search) == std::string::npos) continue;
+    if (sku && skus.count(p.sku) == 0) return;
+    if (search && p.sku.find(*search) == std::string::npos) return;
     hits.push_back(&p);
+  };
+  if (include) {
+    // Only the named ids, in the same order as the full scan (date desc, id desc).
+    for (auto id = include->rbegin(); id != include->rend(); ++id) {
+      if (const woo::Product* p = find_product(*id)) consider(*p);
+    }
+  } else {
+    for (auto it = products_.rbegin(); it != products_.rend(); ++it) consider(it->second);
   }
   const int64_t total = static_cast<int64_t>(hits.size());
   const int64_t pages = (total + per_page - 1) / per_page;
   const auto fields = requested_fields(params);
+  const std::set<std::string>* only = fields ? &*fields : nullptr;
   Json body = Json::array();
   for (int64_t i = (page - 1) * per_page; i < std::min(total, page * per_page); ++i) {
     Json item;
     if (parent_id != 0) {
-      variation_json(*hits[static_cast<size_t>(i)], now, &item);
+      variation_json(*hits[static_cast<size_t>(i)], now, &item, only);
     } else {
-      product_json(*hits[static_cast<size_t>(i)], now, &item);
+      product_json(*hits[static_cast<size_t>(i)], now, &item, only);
     }
     keep_fields(fields, &item);
     body.push_back(std::move(item));
