@@ -211,6 +211,7 @@ HttpResponse EtsyMock::route(const base::HttpRequest& request, Instant now) {
   }
   if (seg[3] == "listings" && n == 6 && seg[4] == "batch" && seg[5] == "inventory" && m == "GET") {
     if (auto denied = require_scope(request, "listings_r", now)) return *denied;
+    bump("requests.getListingsInventoryByListingIds");
     return get_batch_inventory(request);
   }
   if (seg[3] == "listings" && n >= 5) {
@@ -219,10 +220,12 @@ HttpResponse EtsyMock::route(const base::HttpRequest& request, Instant now) {
     if (n == 5 && m == "GET") return get_listing(*id);
     if (n == 6 && seg[5] == "inventory" && m == "GET") {
       if (auto denied = require_scope(request, "listings_r", now)) return *denied;
+      bump("requests.getListingInventory");
       return get_inventory(*id);
     }
     if (n == 6 && seg[5] == "inventory" && m == "PUT") {
       if (auto denied = require_scope(request, "listings_w", now)) return *denied;
+      bump("requests.updateListingInventory");
       return put_inventory(*id, request, now);
     }
   }
@@ -237,6 +240,7 @@ HttpResponse EtsyMock::route(const base::HttpRequest& request, Instant now) {
       return *denied;
     }
     if (*shop != config_.shop_id) return error_response(404, "Shop not found");
+    bump(receipts ? "requests.getShopReceipts" : "requests.updateListing");
     if (receipts && n == 6) return list_receipts(request, now);
     const auto id = etsy::parse_int(seg[6]);
     if (!id)
