@@ -23,7 +23,10 @@ ChannelSetup shopify(const ChannelSpec& spec) {
                                                             {"scopes", {"read_inventory", "write_inventory",
                                                                         "read_products", "read_orders"}}}})},
                             {"wall_origin_unix_s", kWallOriginUnixS},
-                            {"webhook_target", "/webhooks/shopify/" + spec.account}}
+                            {"webhook_target", "/webhooks/shopify/" + spec.account},
+                            // What invsync subscribes to: its orders. inventory_levels/update
+                            // would echo every push back as a webhook the hub ignores.
+                            {"webhook_topics", {"orders/create", "orders/cancelled", "refunds/create"}}}
                            .dump();
   json c = {{"base_url", base},
             {"access_token", "shpat_sim_" + spec.account},

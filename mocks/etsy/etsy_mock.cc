@@ -211,6 +211,7 @@ HttpResponse EtsyMock::route(const base::HttpRequest& request, Instant now) {
   }
   if (seg[3] == "listings" && n == 6 && seg[4] == "batch" && seg[5] == "inventory" && m == "GET") {
     if (auto denied = require_scope(request, "listings_r", now)) return *denied;
+    bump("requests.getListingsInventoryByListingIds");
     return get_batch_inventory(request);
   }
   if (seg[3] == "listings" && n >= 5) {
@@ -219,10 +220,12 @@ HttpResponse EtsyMock::route(const base::HttpRequest& request, Instant now) {
     if (n == 5 && m == "GET") return get_listing(*id);
     if (n == 6 && seg[5] == "inventory" && m == "GET") {
       if (auto denied = require_scope(request, "listings_r", now)) return *denied;
+      bump("requests.getListingInventory");
       return get_inventory(*id);
     }
     if (n == 6 && seg[5] == "inventory" && m == "PUT") {
       if (auto denied = require_scope(request, "listings_w", now)) return *denied;
+      bump("requests.updateListingInventory");
       return put_inventory(*id, request, now);
     }
   }
@@ -237,6 +240,7 @@ HttpResponse EtsyMock::route(const base::HttpRequest& request, Instant now) {
       return *denied;
     }
     if (*shop != config_.shop_id) return error_response(404, "Shop not found");
+    bump(receipts ? "requests.getShopReceipts" : "requests.updateListing");
     if (receipts && n == 6) return list_receipts(request, now);
     const auto id = etsy::parse_int(seg[6]);
     if (!id)
@@ -264,15 +268,15 @@ base::Status EtsyMock::set_faults_json(std::string_view json) {
   return st;
 }
 
-void EtsyMock::advance(Instant now) { now_ = std::max(now_, now); }
+void EtsyMock::advance(Instant now) {
+  now_ = std::max(now_, now);
+  pending_visible_.erase(pending_visible_.begin(), pending_visible_.upper_bound(now_));
+}
 
 std::optional<Instant> EtsyMock::next_wakeup() const {
   std::optional<Instant> next = webhooks_.next_due();
-  for (const auto& [id, receipt] : receipts_) {
-    if (receipt.visible_at > now_ && (!next || receipt.visible_at < *next)) {
-      next = receipt.visible_at;
-    }
-  }
+  const auto first = pending_visible_.upper_bound(now_);
+  if (first != pending_visible_.end() && (!next || *first < *next)) next = *first;
   return next;
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -178,6 +179,12 @@ class EtsyMock final : public MockPlatform {
   std::map<std::string, int64_t> group_listing_;  // CatalogItem.group -> listing_id
   std::map<std::string, int64_t, std::less<>> sku_listing_;
   std::map<int64_t, etsy::Receipt> receipts_;
+  // visible_at of receipts polling cannot see yet (pruned as time advances): next_wakeup() is
+  // the earliest of these, without scanning every receipt.
+  std::multiset<base::Instant> pending_visible_;
+  // (updated_unix_s, receipt_id) of every receipt: a poll with min_last_modified (the usual
+  // incremental poll) reads only the receipts changed since, not the whole history.
+  std::set<std::pair<int64_t, int64_t>> receipts_by_updated_;
   std::vector<AcceptedOrder> accepted_;
   std::map<std::string, etsy::AccessToken, std::less<>> access_tokens_;
   std::map<std::string, etsy::RefreshToken, std::less<>> refresh_tokens_;

@@ -2,6 +2,7 @@
 // receipt visible to getShopReceipts after the configured delay, and (commercial apps) queues the
 // flat ORDER_PAID webhook, signed Standard-Webhooks style and retried on the configured schedule.
 #include <algorithm>
+#include <cstdint>
 
 #include "core/base/crypto.h"
 #include "core/base/url.h"
@@ -93,8 +94,16 @@ HttpResponse EtsyMock::list_receipts(const base::HttpRequest& request, Instant n
   const std::string err = parse_receipt_query(request.query(), &q);
   if (!err.empty()) return error_response(400, err);
   std::vector<const etsy::Receipt*> found;
-  for (const auto& [id, r] : receipts_) {
+  auto consider = [&](const etsy::Receipt& r) {
     if (r.visible_at <= now && matches(r, q)) found.push_back(&r);
+  };
+  if (q.min_modified) {
+    for (auto it = receipts_by_updated_.lower_bound({*q.min_modified, INT64_MIN});
+         it != receipts_by_updated_.end(); ++it) {
+      consider(receipts_.at(it->second));
+    }
+  } else {
+    for (const auto& [id, r] : receipts_) consider(r);
   }
   auto key = [&](const etsy::Receipt* r) {
     const int64_t k = q.sort_on == "created"   ? r->created_unix_s
@@ -162,6 +171,8 @@ PlaceOrderResult EtsyMock::place_order(std::string_view sku, int64_t quantity, I
       etsy::Transaction{next_id(&next_transaction_id_), listing->listing_id, product->product_id,
                         product->sku, quantity, offering.price_amount, product->property_values});
   const int64_t receipt_id = receipt.receipt_id;
+  pending_visible_.insert(receipt.visible_at);
+  receipts_by_updated_.emplace(receipt.updated_unix_s, receipt.receipt_id);
   receipts_[receipt_id] = std::move(receipt);
   result.accepted = true;
   result.order_id = std::to_string(receipt_id);
@@ -181,7 +192,9 @@ base::Status EtsyMock::cancel_order(std::string_view order_id, Instant now) {
     return base::Status::failed_precondition("receipt " + std::string(order_id) + " is canceled");
   }
   receipt.status = "canceled";
+  receipts_by_updated_.erase({receipt.updated_unix_s, receipt.receipt_id});
   receipt.updated_unix_s = unix_seconds(now);
+  receipts_by_updated_.emplace(receipt.updated_unix_s, receipt.receipt_id);
   for (const etsy::Transaction& t : receipt.transactions) {
     auto owner = sku_listing_.find(t.sku);
     if (owner == sku_listing_.end()) continue;  // the product was removed by a later PUT

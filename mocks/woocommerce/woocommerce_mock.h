@@ -13,6 +13,7 @@
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -220,8 +221,11 @@ class WooCommerceMock final : public MockPlatform {
   std::string effective_manage_stock(const woo::Product& p) const;  // "true" | "false" | "parent"
   void validate_props(woo::Product* p);
   void sync_parent(int64_t parent_id);
-  void product_json(const woo::Product& p, base::Instant now, Json* out) const;
-  void variation_json(const woo::Product& v, base::Instant now, Json* out) const;
+  // `fields` (WordPress's `_fields`): build only these keys; nullptr builds the whole object.
+  void product_json(const woo::Product& p, base::Instant now, Json* out,
+                    const std::set<std::string>* fields = nullptr) const;
+  void variation_json(const woo::Product& v, base::Instant now, Json* out,
+                      const std::set<std::string>* fields = nullptr) const;
   base::HttpResponse list_products(const base::HttpRequest& request, const Params& params,
                                    int64_t parent_id, base::Instant now);
   int32_t update_product_item(int64_t id, const Json& body, base::Instant now, Json* out);

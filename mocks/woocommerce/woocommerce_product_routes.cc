@@ -38,6 +38,37 @@ std::optional<Json> request_params(const base::HttpRequest& request,
   return merged;
 }
 
+// WordPress REST's global `_fields` parameter (WP_REST_Server, since WP 4.9.8): a comma list of
+// top-level keys; the reply objects keep only those. Absent or empty: everything.
+std::optional<std::set<std::string>> requested_fields(
+    const std::vector<std::pair<std::string, std::string>>& params) {
+  const auto v = base::query_param(params, "_fields");
+  if (!v || v->empty()) return std::nullopt;
+  std::set<std::string> out;
+  size_t start = 0;
+  while (start <= v->size()) {
+    size_t comma = v->find(',', start);
+    if (comma == std::string::npos) comma = v->size();
+    std::string key = v->substr(start, comma - start);
+    // "a.b" selects inside a; this mock filters the top level only, so keep the whole of a.
+    if (const size_t dot = key.find('.'); dot != std::string::npos) key.resize(dot);
+    if (!key.empty()) out.insert(std::move(key));
+    start = comma + 1;
+  }
+  return out;
+}
+
+void keep_fields(const std::optional<std::set<std::string>>& fields, Json* object) {
+  if (!fields || !object->is_object()) return;
+  for (auto it = object->begin(); it != object->end();) {
+    if (fields->count(it.key()) == 0) {
+      it = object->erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 base::HttpResponse invalid_json() {
   return woo::error_response(400, "rest_invalid_json", "Invalid JSON body passed.");
 }
@@ -104,28 +135,37 @@ base::HttpResponse WooCommerceMock::list_products(const base::HttpRequest& reque
     }
   }
   std::vector<const woo::Product*> hits;
-  for (auto it = products_.rbegin(); it != products_.rend(); ++it) {  // date desc, id desc
-    const woo::Product& p = it->second;
-    if (include && include->count(p.id) == 0) continue;
+  auto consider = [&](const woo::Product& p) {
     if (parent_id != 0) {
-      if (p.type != "variation" || p.parent_id != parent_id) continue;
+      if (p.type != "variation" || p.parent_id != parent_id) return;
     } else if (!sku && !search && p.type == "variation") {
-      continue;
+      return;
     }
-    if (sku && skus.count(p.sku) == 0) continue;
-    if (search && p.sku.find(*search) == std::string::npos) continue;
+    if (sku && skus.count(p.sku) == 0) return;
+    if (search && p.sku.find(*search) == std::string::npos) return;
     hits.push_back(&p);
+  };
+  if (include) {
+    // Only the named ids, in the same order as the full scan (date desc, id desc).
+    for (auto id = include->rbegin(); id != include->rend(); ++id) {
+      if (const woo::Product* p = find_product(*id)) consider(*p);
+    }
+  } else {
+    for (auto it = products_.rbegin(); it != products_.rend(); ++it) consider(it->second);
   }
   const int64_t total = static_cast<int64_t>(hits.size());
   const int64_t pages = (total + per_page - 1) / per_page;
+  const auto fields = requested_fields(params);
+  const std::set<std::string>* only = fields ? &*fields : nullptr;
   Json body = Json::array();
   for (int64_t i = (page - 1) * per_page; i < std::min(total, page * per_page); ++i) {
     Json item;
     if (parent_id != 0) {
-      variation_json(*hits[static_cast<size_t>(i)], now, &item);
+      variation_json(*hits[static_cast<size_t>(i)], now, &item, only);
     } else {
-      product_json(*hits[static_cast<size_t>(i)], now, &item);
+      product_json(*hits[static_cast<size_t>(i)], now, &item, only);
     }
+    keep_fields(fields, &item);
     body.push_back(std::move(item));
   }
   base::HttpResponse r = woo::json_response(200, body);
@@ -267,6 +307,7 @@ base::HttpResponse WooCommerceMock::route_product_item(const base::HttpRequest& 
       if (!exists)
         return woo::error_response(404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
       product_json(*find_product(*id), now, &out);
+      keep_fields(requested_fields(params), &out);
       return woo::json_response(200, out);
     }
     if (is_edit(m)) {

@@ -106,8 +106,10 @@ void WooCommerceMock::sync_parent(int64_t parent_id) {
   it->second.stock_status = in ? "instock" : (back ? "onbackorder" : "outofstock");
 }
 
-void WooCommerceMock::product_json(const woo::Product& p, base::Instant now, Json* out) const {
+void WooCommerceMock::product_json(const woo::Product& p, base::Instant now, Json* out,
+                                   const std::set<std::string>* fields) const {
   (void)now;
+  auto want = [fields](const char* key) { return fields == nullptr || fields->count(key) != 0; };
   const std::string manage = effective_manage_stock(p);
   const woo::Product* parent = p.type == "variation" ? find_product(p.parent_id) : nullptr;
   const bool inherit = manage == "parent" && parent != nullptr;
@@ -118,32 +120,33 @@ void WooCommerceMock::product_json(const woo::Product& p, base::Instant now, Jso
   const std::string home = config_.home_url;
   Json& j = *out;
   j = Json::object();
-  j["id"] = p.id;
-  j["name"] = p.name;
-  j["slug"] = to_lower(p.sku);
-  j["permalink"] = home + "product/" + to_lower(p.sku) + "/";
-  j["date_created"] = woo::local_date(created, config_.utc_offset_minutes);
-  j["date_created_gmt"] = woo::gmt_date(created);
-  j["date_modified"] = woo::local_date(modified, config_.utc_offset_minutes);
-  j["date_modified_gmt"] = woo::gmt_date(modified);
-  j["type"] = p.type;
-  j["status"] = "publish";
-  j["sku"] = p.sku;
-  j["price"] = woo::money(p.price_cents);
-  j["regular_price"] = woo::money(p.price_cents);
-  j["sale_price"] = "";
-  j["on_sale"] = false;
-  j["purchasable"] = true;
-  j["manage_stock"] = manage == "parent" ? Json("parent") : Json(manage == "true");
-  j["stock_quantity"] = qty ? Json(*qty) : Json(nullptr);
-  j["backorders"] = p.backorders;
-  j["backorders_allowed"] = p.backorders != "no";
-  j["backordered"] = false;
-  j["low_stock_amount"] = p.low_stock_amount ? Json(*p.low_stock_amount) : Json(nullptr);
-  j["parent_id"] = p.parent_id;
-  j["variations"] = p.variations;
-  j["meta_data"] = Json::array();
-  j["stock_status"] = status;
+  if (want("id")) j["id"] = p.id;
+  if (want("name")) j["name"] = p.name;
+  if (want("slug")) j["slug"] = to_lower(p.sku);
+  if (want("permalink")) j["permalink"] = home + "product/" + to_lower(p.sku) + "/";
+  if (want("date_created")) j["date_created"] = woo::local_date(created, config_.utc_offset_minutes);
+  if (want("date_created_gmt")) j["date_created_gmt"] = woo::gmt_date(created);
+  if (want("date_modified")) j["date_modified"] = woo::local_date(modified, config_.utc_offset_minutes);
+  if (want("date_modified_gmt")) j["date_modified_gmt"] = woo::gmt_date(modified);
+  if (want("type")) j["type"] = p.type;
+  if (want("status")) j["status"] = "publish";
+  if (want("sku")) j["sku"] = p.sku;
+  if (want("price")) j["price"] = woo::money(p.price_cents);
+  if (want("regular_price")) j["regular_price"] = woo::money(p.price_cents);
+  if (want("sale_price")) j["sale_price"] = "";
+  if (want("on_sale")) j["on_sale"] = false;
+  if (want("purchasable")) j["purchasable"] = true;
+  if (want("manage_stock")) j["manage_stock"] = manage == "parent" ? Json("parent") : Json(manage == "true");
+  if (want("stock_quantity")) j["stock_quantity"] = qty ? Json(*qty) : Json(nullptr);
+  if (want("backorders")) j["backorders"] = p.backorders;
+  if (want("backorders_allowed")) j["backorders_allowed"] = p.backorders != "no";
+  if (want("backordered")) j["backordered"] = false;
+  if (want("low_stock_amount")) j["low_stock_amount"] = p.low_stock_amount ? Json(*p.low_stock_amount) : Json(nullptr);
+  if (want("parent_id")) j["parent_id"] = p.parent_id;
+  if (want("variations")) j["variations"] = p.variations;
+  if (want("meta_data")) j["meta_data"] = Json::array();
+  if (want("stock_status")) j["stock_status"] = status;
+  if (!want("_links")) return;
   const std::string self = home + "wp-json/wc/v3/products/" + std::to_string(p.id);
   j["_links"] = {{"self", {{{"href", self}}}},
                  {"collection", {{{"href", home + "wp-json/wc/v3/products"}}}}};
@@ -153,9 +156,11 @@ void WooCommerceMock::product_json(const woo::Product& p, base::Instant now, Jso
   }
 }
 
-void WooCommerceMock::variation_json(const woo::Product& v, base::Instant now, Json* out) const {
+void WooCommerceMock::variation_json(const woo::Product& v, base::Instant now, Json* out,
+                                     const std::set<std::string>* fields) const {
+  auto want = [fields](const char* key) { return fields == nullptr || fields->count(key) != 0; };
   Json full;
-  product_json(v, now, &full);
+  product_json(v, now, &full, fields);
   Json& j = *out;
   j = Json::object();
   for (const char* key : {"id",
@@ -178,13 +183,14 @@ void WooCommerceMock::variation_json(const woo::Product& v, base::Instant now, J
                           "backorders_allowed",
                           "backordered",
                           "low_stock_amount"}) {
-    j[key] = full[key];
+    if (want(key)) j[key] = full[key];
   }
-  j["attributes"] = {{{"id", 0}, {"name", "Option"}, {"option", v.sku}}};
-  j["menu_order"] = 0;
-  j["meta_data"] = Json::array();
-  j["name"] = v.name;
-  j["parent_id"] = v.parent_id;
+  if (want("attributes")) j["attributes"] = {{{"id", 0}, {"name", "Option"}, {"option", v.sku}}};
+  if (want("menu_order")) j["menu_order"] = 0;
+  if (want("meta_data")) j["meta_data"] = Json::array();
+  if (want("name")) j["name"] = v.name;
+  if (want("parent_id")) j["parent_id"] = v.parent_id;
+  if (!want("_links")) return;
   const std::string base =
       config_.home_url + "wp-json/wc/v3/products/" + std::to_string(v.parent_id);
   j["_links"] = {{"self", {{{"href", base + "/variations/" + std::to_string(v.id)}}}},

@@ -364,6 +364,26 @@ TEST(WooCommerceFidelity, Item18_PaginationHeaders) {
   expect_error(call(*m, "GET", "/products?per_page=101"), 400, "rest_invalid_param");
 }
 
+TEST(WooCommerceFidelity, Item18_FieldsParameterKeepsOnlyTheNamedKeys) {
+  // WordPress REST's global `_fields`: lists and single GETs carry only the named top-level keys.
+  auto m = make_store();
+  const HttpResponse r = call(*m, "GET", "/products?sku=A&_fields=id,sku,stock_quantity");
+  ASSERT_EQ(r.status, 200);
+  const json list = body_of(r);
+  ASSERT_EQ(list.size(), 1u);
+  std::set<std::string> keys;
+  for (auto it = list[0].begin(); it != list[0].end(); ++it) keys.insert(it.key());
+  EXPECT_EQ(keys, (std::set<std::string>{"id", "sku", "stock_quantity"}));
+  EXPECT_EQ(list[0]["sku"], "A");
+  const std::string one = "/products/" + std::to_string(list[0]["id"].get<int64_t>());
+  const json single = body_of(call(*m, "GET", one + "?_fields=stock_status,_links.self"));
+  keys.clear();
+  for (auto it = single.begin(); it != single.end(); ++it) keys.insert(it.key());
+  EXPECT_EQ(keys, (std::set<std::string>{"stock_status", "_links"}));
+  // Without _fields (or empty) the whole object comes back.
+  EXPECT_GT(body_of(call(*m, "GET", "/products?sku=A&_fields="))[0].size(), 10u);
+}
+
 // --- Item 19: batch ---
 
 TEST(WooCommerceFidelity, Item19_BatchOver100ItemsIs413) {
