@@ -92,6 +92,8 @@ struct LimitFeedback {
   std::optional<int64_t> restore_rate_micro_per_s;
   std::optional<base::Duration> retry_after;
   bool throttled = false;  // the platform refused the request for its rate (429, THROTTLED)
+  // Requests left in the platform's long quota window (Etsy: its rolling 24 h), when it says.
+  std::optional<int64_t> quota_remaining_count;
 };
 
 // Asynchronous confirmations of kAccepted pushes (feed results): kDone, kPermanent, ...

@@ -38,6 +38,7 @@ void LaneBudget::refill(base::Instant now) {
 void LaneBudget::recompute_limits() {
   int64_t rate = std::min(configured_rate_micro_per_s_, aimd_rate_micro_per_s_);
   if (reported_rate_micro_per_s_) rate = std::min(rate, *reported_rate_micro_per_s_);
+  if (quota_rate_micro_per_s_) rate = std::min(rate, *quota_rate_micro_per_s_);
   int64_t burst = configured_burst_count_;
   if (reported_burst_count_) burst = std::min(burst, *reported_burst_count_);
   rate_micro_per_s_ = std::max<int64_t>(1, rate);
@@ -96,6 +97,12 @@ void LaneBudget::apply(const connector::LimitFeedback& feedback, base::Instant n
     const int64_t step =
         std::max<int64_t>(1, configured_rate_micro_per_s_ * kRateIncreasePercent / 100);
     aimd_rate_micro_per_s_ = std::min(configured_rate_micro_per_s_, aimd_rate_micro_per_s_ + step);
+  }
+  if (feedback.quota_remaining_count) {
+    const int128 paced = static_cast<int128>(std::max<int64_t>(0, *feedback.quota_remaining_count)) *
+                         kMicro / kQuotaPaceHorizon.s();
+    quota_rate_micro_per_s_ = static_cast<int64_t>(std::min<int128>(
+        std::max<int128>(paced, kQuotaRateFloorMicroPerS), configured_rate_micro_per_s_));
   }
   recompute_limits();
   if (feedback.remaining_count) {

@@ -12,6 +12,10 @@
 //     of the configured rate back, up to the configured rate. This finds a lowered limit that
 //     the platform does not report (WooCommerce, Shopify REST's leak rate). A response that is
 //     not throttled and reports the refill rate ends the probing: the reported rate rules;
+//   * quota pacing: when the platform reports what is left of a long quota (Etsy's rolling
+//     24 h), the rate is capped so that what is left lasts at least kQuotaPaceHorizon. Pushes
+//     coalesce more as the quota runs low instead of the lane hitting zero and being locked out
+//     for hours (Etsy answers an exhausted day with Retry-After: 86400);
 //   * Retry-After pauses the lane until then.
 // Exact integer arithmetic in micro-requests; never sleeps, only answers "how long until a
 // request may go". Single-threaded (the core's Scheduler).
@@ -33,6 +37,9 @@ class LaneBudget {
   // After a decrease, further throttles within this time (or the Retry-After, if longer) are
   // answers to requests sent at the old rate: they do not halve again.
   static constexpr base::Duration kDecreaseQuiet = base::Duration::seconds(1);
+  // What is left of a long quota is spread over at least this long; never slower than the floor.
+  static constexpr base::Duration kQuotaPaceHorizon = base::Duration::hours(1);
+  static constexpr int64_t kQuotaRateFloorMicroPerS = 1'000'000 / 60;  // one request a minute
   static_assert(kRateDecreasePercent > 0 && kRateDecreasePercent < 100);
   static_assert(kRateFloorPercent > 0 && kRateFloorPercent <= 100);
   static_assert(kRateIncreasePercent > 0 && kRateIncreasePercent <= 100);
@@ -69,6 +76,7 @@ class LaneBudget {
   int64_t configured_burst_count_ = 0;
   std::optional<int64_t> reported_rate_micro_per_s_;
   std::optional<int64_t> reported_burst_count_;
+  std::optional<int64_t> quota_rate_micro_per_s_;
   int64_t aimd_rate_micro_per_s_ = 0;
   base::Instant decrease_quiet_until_;
   int64_t throttle_count_ = 0;

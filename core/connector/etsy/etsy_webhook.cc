@@ -93,6 +93,7 @@ LimitFeedback EtsyConnector::observe_limits(const base::HttpResponse& response) 
   const std::optional<int64_t> today = header_int(response.headers, "x-remaining-today");
   if (today && (!remaining || *today < *remaining)) remaining = today;
   feedback.remaining_count = remaining;
+  feedback.quota_remaining_count = today;
   feedback.limit_count = header_int(response.headers, "x-limit-per-second");
   if (feedback.limit_count && *feedback.limit_count > 0 && *feedback.limit_count < 1'000'000) {
     feedback.restore_rate_micro_per_s = *feedback.limit_count * 1'000'000;  // a per-second window

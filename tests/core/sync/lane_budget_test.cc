@@ -137,6 +137,30 @@ TEST(LaneBudget, AimdFindsAnUnreportedLowerLimit) {
   EXPECT_LT(throttled * 100, sent * 10) << throttled << " of " << sent << " throttled";
 }
 
+TEST(LaneBudget, QuotaPacingSpreadsWhatIsLeftOfADailyQuotaOverTheHorizon) {
+  // Etsy-like: 10/s configured, a rolling daily quota reported in x-remaining-today.
+  LaneBudget b(10'000'000, 10, kT0);
+  b.apply({.quota_remaining_count = 100'000}, kT0);  // lasts > 1 h at 10/s: no cap
+  EXPECT_EQ(b.rate_micro_per_s(), 10'000'000);
+  b.apply({.quota_remaining_count = 7'200}, kT0);  // 7,200 over an hour: 2/s
+  EXPECT_EQ(b.rate_micro_per_s(), 2'000'000);
+  b.apply({.quota_remaining_count = 0}, kT0);  // exhausted: the floor, one a minute
+  EXPECT_EQ(b.rate_micro_per_s(), LaneBudget::kQuotaRateFloorMicroPerS);
+  // Simulate a platform whose quota only drains: it must never run out within the horizon.
+  LaneBudget c(10'000'000, 1, kT0);
+  int64_t quota = 3'600;
+  int64_t sent = 0;
+  for (int64_t ms = 0; ms <= 3'600'000; ms += 10) {
+    const Instant now = kT0 + Duration::milliseconds(ms);
+    if (!c.try_take(now)) continue;
+    ASSERT_GT(quota, 0) << "quota exhausted after " << ms << " ms";
+    --quota;
+    ++sent;
+    c.apply({.quota_remaining_count = quota}, now);
+  }
+  EXPECT_GT(sent, 1'500) << "the quota is still used, not hoarded";
+}
+
 TEST(RetrySchedule, CaseStudyDelaysWithBoundedJitterThenPark) {
   RetrySchedule s;
   base::Prng prng(5);
