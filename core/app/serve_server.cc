@@ -8,40 +8,9 @@
 
 #include "core/base/assert.h"
 #include "core/base/crypto.h"
+#include "core/runtime/httplib_convert.h"
 
 namespace invsync::app {
-namespace {
-
-base::HttpRequest to_request(const httplib::Request& req) {
-  base::HttpRequest r;
-  r.method = req.method;
-  r.target = req.target.empty() ? req.path : req.target;
-  for (const auto& [k, v] : req.headers) {
-    // cpp-httplib adds these itself; the sender never sent them.
-    if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") {
-      continue;
-    }
-    r.headers.add(k, v);
-  }
-  r.body = req.body;
-  return r;
-}
-
-void fill_response(const base::HttpResponse& in, httplib::Response& out) {
-  out.status = in.status;
-  std::string content_type = "application/octet-stream";
-  for (const auto& [k, v] : in.headers.entries()) {
-    if (base::iequals(k, "content-type")) {
-      content_type = v;
-      continue;
-    }
-    if (base::iequals(k, "content-length")) continue;
-    out.set_header(k.c_str(), v);
-  }
-  out.set_content(in.body, content_type.c_str());
-}
-
-}  // namespace
 
 struct ServeServer::Impl {
   ServeServerOptions options;
@@ -90,7 +59,7 @@ struct ServeServer::Impl {
         res.set_content(R"({"error":"missing or wrong admin token"})", "application/json");
         return;
       }
-      fill_response(handler(req), res);
+      runtime::fill_response(handler(req), res);
     };
   }
 
@@ -101,21 +70,21 @@ void ServeServer::Impl::routes() {
   ServeApi* a = &api;
   auto webhook = [this, a](const httplib::Request& req, httplib::Response& res) {
     const std::string channel = req.matches[1].str() + ":" + req.matches[2].str();
-    auto request = std::make_shared<const base::HttpRequest>(to_request(req));
-    fill_response(
+    auto request = std::make_shared<const base::HttpRequest>(runtime::to_request(req));
+    runtime::fill_response(
         on_loop("webhook", [a, channel, request] { return a->webhook(channel, *request); }), res);
   };
   server.Post(R"(/webhooks/([a-z]+)[:/]([A-Za-z0-9_-]+)(/.*)?)", webhook);
   server.Get("/healthz", [this, a](const httplib::Request&, httplib::Response& res) {
-    fill_response(on_loop("healthz", [a] { return a->healthz(); }), res);
+    runtime::fill_response(on_loop("healthz", [a] { return a->healthz(); }), res);
   });
   server.Get("/metrics", [this, a](const httplib::Request&, httplib::Response& res) {
-    fill_response(on_loop("metrics", [a] { return a->metrics(); }), res);
+    runtime::fill_response(on_loop("metrics", [a] { return a->metrics(); }), res);
   });
   server.Post(R"(/admin/stock/([^/]+))",
               admin("admin_stock", [this, a](const httplib::Request& req) {
                 const std::string sku = req.matches[1].str();
-                auto request = std::make_shared<const base::HttpRequest>(to_request(req));
+                auto request = std::make_shared<const base::HttpRequest>(runtime::to_request(req));
                 return on_loop("admin_stock",
                                [a, sku, request] { return a->stock(sku, *request); });
               }));
@@ -123,7 +92,7 @@ void ServeServer::Impl::routes() {
              admin("admin_listing", [this, a](const httplib::Request& req) {
                const std::string channel = req.matches[1].str();
                const std::string sku = req.matches[2].str();
-               auto request = std::make_shared<const base::HttpRequest>(to_request(req));
+               auto request = std::make_shared<const base::HttpRequest>(runtime::to_request(req));
                return on_loop("admin_listing", [a, channel, sku, request] {
                  return a->listing(channel, sku, *request);
                });

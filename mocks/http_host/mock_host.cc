@@ -12,6 +12,7 @@
 
 #include "core/base/json_reader.h"
 #include "core/base/prng.h"
+#include "core/runtime/httplib_convert.h"
 #include "core/runtime/system_clock.h"
 #include "mocks/http_host/mock_factory.h"
 
@@ -19,33 +20,6 @@ namespace invsync::mocks {
 namespace {
 
 using nlohmann::json;
-
-base::HttpRequest to_request(const httplib::Request& req) {
-  base::HttpRequest r;
-  r.method = req.method;
-  r.target = req.target.empty() ? req.path : req.target;
-  for (const auto& [k, v] : req.headers) {
-    // cpp-httplib adds these itself; the platform never saw them as request headers.
-    if (k == "REMOTE_ADDR" || k == "REMOTE_PORT" || k == "LOCAL_ADDR" || k == "LOCAL_PORT") continue;
-    r.headers.add(k, v);
-  }
-  r.body = req.body;
-  return r;
-}
-
-void fill_response(const base::HttpResponse& in, httplib::Response& out) {
-  out.status = in.status;
-  std::string content_type = "application/octet-stream";
-  for (const auto& [k, v] : in.headers.entries()) {
-    if (base::iequals(k, "content-type")) {
-      content_type = v;
-      continue;
-    }
-    if (base::iequals(k, "content-length")) continue;
-    out.set_header(k.c_str(), v);
-  }
-  out.set_content(in.body, content_type.c_str());
-}
 
 }  // namespace
 
@@ -134,7 +108,7 @@ base::Status MockHost::Impl::parse(const std::string& text) {
 }
 
 void MockHost::Impl::serve(PlatformSlot& s, const httplib::Request& req, httplib::Response& res) {
-  const base::HttpRequest request = to_request(req);
+  const base::HttpRequest request = runtime::to_request(req);
   NetworkConditions net;
   base::HttpResponse response;
   {
@@ -160,7 +134,7 @@ void MockHost::Impl::serve(PlatformSlot& s, const httplib::Request& req, httplib
     res.status = 503;  // the listener is closed by the fault itself; this covers the race
     return;
   }
-  fill_response(response, res);
+  runtime::fill_response(response, res);
 }
 
 base::Status MockHost::Impl::start_listener(PlatformSlot& s) {

@@ -5,20 +5,14 @@
 // test sets stock and listings through the admin API, posts a signed Shopify orders/create
 // webhook, and checks PostgreSQL, the mock's own counts (control API), /metrics, /healthz, the
 // admin token and a clean exit 0 on SIGTERM. Every wait is bounded.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <poll.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -32,6 +26,8 @@
 
 #include "core/base/crypto.h"
 #include "core/store/pg/pg_store.h"
+#include "tests/testutil/child_process.h"
+#include "tests/testutil/temp_dir.h"
 
 #ifndef INVSYNC_BINARY
 #error "INVSYNC_BINARY must name the invsync executable"
@@ -40,12 +36,12 @@
 #error "INVSYNC_MOCK_BINARY must name the invsync-mock executable"
 #endif
 
-extern char** environ;
-
 namespace invsync::app {
 namespace {
 
 using json = nlohmann::json;
+using testutil::ChildProcess;
+using testutil::TempDir;
 using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -68,149 +64,6 @@ std::string read_text(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "invsync-serve-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  bool ok() const { return !path_.empty(); }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// A child process: stdout is a pipe read here, stderr goes to a file. Killed if this process
-// dies first (PR_SET_PDEATHSIG); SIGTERM then a bounded wait (SIGKILL after) on destruction.
-class ChildProcess {
- public:
-  ChildProcess() = default;
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-  ~ChildProcess() { (void)terminate(); }
-
-  bool spawn(const std::string& binary, const std::vector<std::string>& args,
-             const std::map<std::string, std::string>& env_extra, const std::string& stderr_path) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return false;
-    std::vector<std::string> owned = {binary};
-    owned.insert(owned.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : owned) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_owned;
-    for (char** e = environ; *e != nullptr; ++e) {
-      const std::string entry = *e;
-      const std::string name = entry.substr(0, entry.find('='));
-      if (env_extra.count(name) == 0) env_owned.push_back(entry);
-    }
-    for (const auto& [k, v] : env_extra) env_owned.push_back(k + "=" + v);
-    std::vector<char*> envp;
-    for (std::string& e : env_owned) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid < 0) {
-      close(fds[0]);
-      close(fds[1]);
-      return false;
-    }
-    if (pid == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(127);
-      const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-      if (err < 0 || dup2(fds[1], STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) _exit(127);
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      execve(argv[0], argv.data(), envp.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    pid_ = pid;
-    out_fd_ = fds[0];
-    return true;
-  }
-
-  std::optional<std::string> read_line(milliseconds timeout) {
-    const auto deadline = SteadyClock::now() + timeout;
-    while (out_fd_ >= 0) {
-      const size_t nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      const auto left =
-          std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now()).count();
-      if (left <= 0) return std::nullopt;
-      pollfd p{out_fd_, POLLIN, 0};
-      const int n = poll(&p, 1, static_cast<int>(left));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;
-      char chunk[4096];
-      const ssize_t got = read(out_fd_, chunk, sizeof chunk);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return std::nullopt;
-      buffer_.append(chunk, static_cast<size_t>(got));
-    }
-    return std::nullopt;
-  }
-
-  std::optional<int> wait_exit(milliseconds timeout) {
-    if (pid_ <= 0) return std::nullopt;
-    const auto deadline = SteadyClock::now() + timeout;
-    while (true) {
-      int status = 0;
-      const pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        reap();
-        return status;
-      }
-      if (r < 0 && errno != EINTR) {
-        reap();
-        return std::nullopt;
-      }
-      if (SteadyClock::now() >= deadline) return std::nullopt;
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-  }
-
-  std::optional<int> terminate() {
-    if (pid_ <= 0) return std::nullopt;
-    kill(pid_, SIGTERM);
-    std::optional<int> status = wait_exit(kExitTimeout);
-    if (!status && pid_ > 0) {
-      kill(pid_, SIGKILL);
-      int ignored = 0;
-      waitpid(pid_, &ignored, 0);
-      reap();
-    }
-    return status;
-  }
-
-  bool running() const { return pid_ > 0; }
-
- private:
-  void reap() {
-    pid_ = -1;
-    if (out_fd_ >= 0) close(out_fd_);
-    out_fd_ = -1;
-  }
-
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
-  std::string buffer_;
-};
 
 std::unique_ptr<httplib::Client> client(int port) {
   auto c = std::make_unique<httplib::Client>("127.0.0.1", port);
@@ -420,11 +273,11 @@ class ServeEndToEnd : public ::testing::Test {
     return p->master.units();
   }
 
-  TempDir dir_;
+  TempDir dir_{"invsync-serve-test"};
   std::string url_;
   std::string schema_;
-  ChildProcess mock_;
-  ChildProcess serve_;
+  ChildProcess mock_{kExitTimeout};
+  ChildProcess serve_{kExitTimeout};
   int shopify_port_ = -1, woo_port_ = -1, control_port_ = -1, serve_port_ = -1;
 };
 
@@ -573,7 +426,7 @@ TEST_F(ServeEndToEnd, TwoInstancesNeverDriveOneLaneAndTheSecondTakesOverAfterSig
          SteadyClock::now() < deadline) {
     std::this_thread::sleep_for(milliseconds(20));
   }
-  ChildProcess second;
+  ChildProcess second(kExitTimeout);
   const std::string path = dir_.file("serve.json");  // written by start_serve()
   ASSERT_TRUE(second.spawn(INVSYNC_BINARY, {"serve", "--config", path}, secrets_env(schema_),
                            dir_.file("serve2.err")));
@@ -614,7 +467,7 @@ class ServeConfigErrors : public ::testing::Test {
                                                  const std::map<std::string, std::string>& env) {
     const std::string path = dir_.file("serve.json");
     std::ofstream(path) << config.dump(2);
-    ChildProcess p;
+    ChildProcess p(kExitTimeout);
     if (!p.spawn(INVSYNC_BINARY, {"serve", "--config", path}, env, dir_.file("serve.err"))) {
       return {std::nullopt, "spawn failed"};
     }
@@ -622,7 +475,7 @@ class ServeConfigErrors : public ::testing::Test {
     return {p.wait_exit(kExitTimeout), read_text(dir_.file("serve.err"))};
   }
 
-  TempDir dir_;
+  TempDir dir_{"invsync-serve-test"};
 };
 
 TEST_F(ServeConfigErrors, MissingSecretVariableNamesTheKeyPath) {

@@ -4,12 +4,8 @@
 // future with a generous timeout.
 #include "core/runtime/httplib_client.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -18,29 +14,14 @@
 #include <thread>
 
 #include "core/runtime/asio_scheduler.h"
+#include "tests/testutil/free_port.h"
 
 namespace invsync::runtime {
 namespace {
 
 using base::Duration;
+using testutil::free_port;
 constexpr auto kWait = std::chrono::seconds(20);
-
-// A port that was free a moment ago (bound to port 0, then released).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  int port = -1;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 class HttplibClientTest : public ::testing::Test {
  protected:

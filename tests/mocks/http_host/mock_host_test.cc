@@ -3,24 +3,14 @@
 // platform mocks and the control API with cpp-httplib clients on 127.0.0.1, receives webhooks on
 // an httplib::Server of its own, and stops the process with SIGTERM in TearDown (checking that it
 // exits 0). Every wait is bounded.
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cctype>
-#include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <csignal>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -36,6 +26,9 @@
 #include <vector>
 
 #include "core/base/crypto.h"
+#include "tests/testutil/child_process.h"
+#include "tests/testutil/free_port.h"
+#include "tests/testutil/temp_dir.h"
 
 #ifndef INVSYNC_MOCK_BINARY
 #error "INVSYNC_MOCK_BINARY must name the invsync-mock executable"
@@ -45,6 +38,9 @@ namespace invsync::mocks {
 namespace {
 
 using json = nlohmann::json;
+using testutil::ChildProcess;
+using testutil::free_port;
+using testutil::TempDir;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -81,146 +77,6 @@ std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "invsync-mock-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  bool ok() const { return !path_.empty(); }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-// The invsync-mock child process: stdout is a pipe read here, stderr goes to a file.
-class MockProcess {
- public:
-  MockProcess() = default;
-  MockProcess(const MockProcess&) = delete;
-  MockProcess& operator=(const MockProcess&) = delete;
-  ~MockProcess() { (void)terminate(); }
-
-  // Starts `INVSYNC_MOCK_BINARY args...`; false if the process could not be started. The child
-  // is killed if this process dies first (PR_SET_PDEATHSIG), so a crashed or timed-out test run
-  // leaves no server behind.
-  bool spawn(const std::vector<std::string>& args, const std::string& stderr_path) {
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return false;
-    // Everything the child needs is prepared before fork: it may only make async-signal-safe
-    // calls (this process has threads).
-    std::string binary = INVSYNC_MOCK_BINARY;
-    std::vector<std::string> owned = args;
-    std::vector<char*> argv = {binary.data()};
-    for (std::string& a : owned) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid < 0) {
-      close(fds[0]);
-      close(fds[1]);
-      return false;
-    }
-    if (pid == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(127);
-      const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-      if (err < 0 || dup2(fds[1], STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) _exit(127);
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    pid_ = pid;
-    out_fd_ = fds[0];
-    return true;
-  }
-
-  // The next line of the child's stdout, or nullopt after `timeout` or at end of output.
-  std::optional<std::string> read_line(milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (out_fd_ >= 0) {
-      const size_t nl = buffer_.find('\n');
-      if (nl != std::string::npos) {
-        std::string line = buffer_.substr(0, nl);
-        buffer_.erase(0, nl + 1);
-        return line;
-      }
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count();
-      if (left <= 0) return std::nullopt;
-      pollfd p{out_fd_, POLLIN, 0};
-      const int n = poll(&p, 1, static_cast<int>(left));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return std::nullopt;
-      char chunk[4096];
-      const ssize_t got = read(out_fd_, chunk, sizeof chunk);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return std::nullopt;  // end of output: the child exited
-      buffer_.append(chunk, static_cast<size_t>(got));
-    }
-    return std::nullopt;
-  }
-
-  // Waits at most `timeout` for the child to exit; its wait status, or nullopt if it did not.
-  std::optional<int> wait_exit(milliseconds timeout) {
-    if (pid_ <= 0) return std::nullopt;
-    const auto deadline = Clock::now() + timeout;
-    while (true) {
-      int status = 0;
-      const pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        reap();
-        return status;
-      }
-      if (r < 0 && errno != EINTR) {
-        reap();
-        return std::nullopt;
-      }
-      if (Clock::now() >= deadline) return std::nullopt;
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-  }
-
-  // SIGTERM, then a bounded wait; SIGKILL if the child hangs (nullopt then).
-  std::optional<int> terminate() {
-    if (pid_ <= 0) return std::nullopt;
-    kill(pid_, SIGTERM);
-    std::optional<int> status = wait_exit(kExitTimeout);
-    if (!status && pid_ > 0) {
-      kill(pid_, SIGKILL);
-      int ignored = 0;
-      waitpid(pid_, &ignored, 0);
-      reap();
-    }
-    return status;
-  }
-
-  bool running() const { return pid_ > 0; }
-
- private:
-  void reap() {
-    pid_ = -1;
-    if (out_fd_ >= 0) close(out_fd_);
-    out_fd_ = -1;
-  }
-
-  pid_t pid_ = -1;
-  int out_fd_ = -1;
-  std::string buffer_;
-};
 
 // One webhook as the receiver got it (header names lower-cased).
 struct Delivery {
@@ -313,24 +169,6 @@ std::unique_ptr<httplib::Client> client(int port) {
   return c;
 }
 
-// A port that was free a moment ago (bound to port 0, then released).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  int port = -1;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
-
 std::string hmac_base64(const std::string& secret, const std::string& body) {
   return base::base64_encode(base::hmac_sha256(secret, body));
 }
@@ -402,7 +240,8 @@ class MockHostHttp : public ::testing::Test {
   void start_host(const json& config) {
     const std::string path = dir_.file("config.json");
     std::ofstream(path) << config.dump(2);
-    ASSERT_TRUE(process_.spawn({path}, stderr_path())) << INVSYNC_MOCK_BINARY;
+    ASSERT_TRUE(process_.spawn(INVSYNC_MOCK_BINARY, {path}, {}, stderr_path()))
+        << INVSYNC_MOCK_BINARY;
     const std::optional<std::string> line = process_.read_line(kStartTimeout);
     ASSERT_TRUE(line.has_value()) << "no ports line; stderr: " << stderr_text();
     const json ports = parse_or_null(*line);
@@ -417,7 +256,7 @@ class MockHostHttp : public ::testing::Test {
 
   // Runs invsync-mock on `args` and waits for it to exit by itself: its wait status.
   std::optional<int> run_to_exit(const std::vector<std::string>& args) {
-    if (!process_.spawn(args, stderr_path())) return std::nullopt;
+    if (!process_.spawn(INVSYNC_MOCK_BINARY, args, {}, stderr_path())) return std::nullopt;
     EXPECT_FALSE(process_.read_line(kExitTimeout).has_value()) << "printed ports";
     return process_.wait_exit(kExitTimeout);
   }
@@ -462,8 +301,8 @@ class MockHostHttp : public ::testing::Test {
     return truth["counts"][sku].get<int64_t>();
   }
 
-  TempDir dir_;
-  MockProcess process_;
+  TempDir dir_{"invsync-mock-test"};
+  ChildProcess process_{kExitTimeout};
   WebhookReceiver receiver_;
   std::map<std::string, int> ports_;
 };
