@@ -11,6 +11,17 @@ std::string_view job_state_name(JobState s) {
   return "unknown";
 }
 
+base::Status validate_claim_options(const ClaimOptions& options) {
+  if (options.count_max <= 0) return base::Status::invalid_argument("count_max must be positive");
+  if (options.lease <= base::Duration::zero()) {
+    return base::Status::invalid_argument("lease must be positive");
+  }
+  if (options.aging_bound && *options.aging_bound < base::Duration::zero()) {
+    return base::Status::invalid_argument("aging_bound must not be negative");
+  }
+  return base::Status();
+}
+
 namespace {
 constexpr int64_t kDayUs = 86'400'000'000;
 }  // namespace

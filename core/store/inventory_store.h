@@ -28,6 +28,9 @@ struct ClaimOptions {
   std::optional<base::Duration> aging_bound;
 };
 
+// kInvalidArgument naming the bad field, else OK (both stores check claims the same way).
+base::Status validate_claim_options(const ClaimOptions& options);
+
 // The longest trailing window refresh_velocity accepts (the MemoryStore keeps this many days).
 inline constexpr int64_t kVelocityWindowDaysMax = 28;
 

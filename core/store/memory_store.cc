@@ -188,13 +188,7 @@ Result<std::vector<JobClaim>> MemoryStore::claim_due(const domain::ChannelId& ch
                                                      const ClaimOptions& options) {
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
-  if (options.count_max <= 0) return Status::invalid_argument("count_max must be positive");
-  if (options.lease <= base::Duration::zero()) {
-    return Status::invalid_argument("lease must be positive");
-  }
-  if (options.aging_bound && *options.aging_bound < base::Duration::zero()) {
-    return Status::invalid_argument("aging_bound must not be negative");
-  }
+  INVSYNC_RETURN_IF_ERROR(validate_claim_options(options));
   now = now.truncated_to_us();
   struct Candidate {
     PushJob* job = nullptr;

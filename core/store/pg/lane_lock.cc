@@ -1,5 +1,7 @@
 #include "core/store/pg/lane_lock.h"
 
+#include "core/store/pg/connect_url.h"
+
 #include <pqxx/pqxx>
 
 #include "core/base/assert.h"
@@ -10,15 +12,6 @@ namespace {
 // The first key of the two-int advisory lock space ('INVS'); the store's migration lock uses the
 // one-bigint space, so the two can never collide.
 constexpr int32_t kLaneLockClass = 0x494E5653;
-
-std::string with_connect_timeout(const std::string& url, base::Duration timeout) {
-  const std::string seconds = std::to_string(std::max<int64_t>(1, timeout.s()));
-  if (url.find("connect_timeout") != std::string::npos) return url;
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=" + seconds;
-  }
-  return url + " connect_timeout=" + seconds;
-}
 
 }  // namespace
 
@@ -31,7 +24,7 @@ struct PgLaneLock::Impl {
     conn.reset();
     try {
       conn = std::make_unique<pqxx::connection>(
-          with_connect_timeout(options.url, options.connect_timeout));
+          pg::with_connect_timeout(options.url, options.connect_timeout));
       pqxx::nontransaction setup(*conn);
       setup.exec("SET statement_timeout = " + std::to_string(options.statement_timeout.ms()));
       return base::Status();

@@ -1,5 +1,7 @@
 #include "core/store/pg/pg_store.h"
 
+#include "core/store/pg/connect_url.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
@@ -57,15 +59,6 @@ EventOutcome outcome_of(const pqxx::field& f) {
   auto o = domain::parse_event_outcome(f.c_str());
   if (!o.ok()) throw CorruptRow(o.status().message());
   return *o;
-}
-
-std::string with_connect_timeout(const std::string& url, base::Duration timeout) {
-  const std::string seconds = std::to_string(std::max<int64_t>(1, timeout.s()));
-  if (url.find("connect_timeout") != std::string::npos) return url;
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=" + seconds;
-  }
-  return url + " connect_timeout=" + seconds;
 }
 
 // Column lists, so every reader of a table parses the same shape.
@@ -150,7 +143,7 @@ struct PgStore::Impl {
     conn.reset();
     try {
       conn = std::make_unique<pqxx::connection>(
-          with_connect_timeout(options.url, options.connect_timeout));
+          pg::with_connect_timeout(options.url, options.connect_timeout));
       pqxx::nontransaction setup(*conn);
       setup.exec("SET TIME ZONE 'UTC'");
       setup.exec("SET statement_timeout = " + std::to_string(options.statement_timeout.ms()));
@@ -404,13 +397,7 @@ Status PgStore::enqueue_push(const domain::ChannelId& channel, const domain::Sku
 
 Result<std::vector<JobClaim>> PgStore::claim_due(const domain::ChannelId& channel, WallTime now,
                                                  const ClaimOptions& options) {
-  if (options.count_max <= 0) return Status::invalid_argument("count_max must be positive");
-  if (options.lease <= base::Duration::zero()) {
-    return Status::invalid_argument("lease must be positive");
-  }
-  if (options.aging_bound && *options.aging_bound < base::Duration::zero()) {
-    return Status::invalid_argument("aging_bound must not be negative");
-  }
+  INVSYNC_RETURN_IF_ERROR(validate_claim_options(options));
   now = now.truncated_to_us();
   // Aged: due before this (NULL: no aging, nothing is aged).
   const std::optional<int64_t> aged_before_us =
