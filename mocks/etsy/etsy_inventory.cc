@@ -226,13 +226,18 @@ std::string check_values(const etsy::Listing& next) {
   return "";
 }
 
+// Etsy's 404 for a listing id it does not have.
+HttpResponse listing_not_found(int64_t listing_id) {
+  return error_response(
+      404, "Could not find a Listing with listing_id = " + std::to_string(listing_id));
+}
+
 }  // namespace
 
 HttpResponse EtsyMock::get_listing(int64_t listing_id) {
   auto it = listings_.find(listing_id);
   if (it == listings_.end()) {
-    return error_response(
-        404, "Could not find a Listing with listing_id = " + std::to_string(listing_id));
+    return listing_not_found(listing_id);
   }
   return etsy::json_response(200, etsy::listing_json(it->second, config_));
 }
@@ -240,8 +245,7 @@ HttpResponse EtsyMock::get_listing(int64_t listing_id) {
 HttpResponse EtsyMock::get_inventory(int64_t listing_id) {
   auto it = listings_.find(listing_id);
   if (it == listings_.end()) {
-    return error_response(
-        404, "Could not find a Listing with listing_id = " + std::to_string(listing_id));
+    return listing_not_found(listing_id);
   }
   return etsy::json_response(200, etsy::inventory_json(it->second, config_.currency_code));
 }
@@ -280,8 +284,7 @@ HttpResponse EtsyMock::put_inventory(int64_t listing_id, const base::HttpRequest
                                      Instant now) {
   auto it = listings_.find(listing_id);
   if (it == listings_.end()) {
-    return error_response(
-        404, "Could not find a Listing with listing_id = " + std::to_string(listing_id));
+    return listing_not_found(listing_id);
   }
   etsy::Listing& listing = it->second;
   const InJson body = InJson::parse(request.body, nullptr, false);
@@ -342,8 +345,7 @@ HttpResponse EtsyMock::patch_listing(int64_t listing_id, const base::HttpRequest
                                      Instant now) {
   auto it = listings_.find(listing_id);
   if (it == listings_.end()) {
-    return error_response(
-        404, "Could not find a Listing with listing_id = " + std::to_string(listing_id));
+    return listing_not_found(listing_id);
   }
   etsy::Listing& listing = it->second;
   const auto form = base::parse_query(request.body);

@@ -87,6 +87,9 @@ class AmazonConnector final : public Connector {
   void fetch_feed_report(const std::string& feed_id);
   void download_feed_report(const std::string& feed_id, const std::string& url);
   void finish_feed(const std::string& feed_id, std::vector<PushItemResult> results);
+  // Every line of the feed gets the same outcome (a feed that ended or whose report is unknown).
+  void finish_feed_as_one(const std::string& feed_id, PushOutcome outcome, int32_t http_status,
+                          const std::string& error);
   // Done by every poll attempt that did not settle the feed: poll again, or give up when too old.
   void feed_not_settled(const std::string& feed_id, const std::string& why);
 

@@ -204,14 +204,8 @@ void AmazonConnector::on_feed_status(const std::string& feed_id,
   }
   const std::string status = string_field(*json, "processingStatus");
   if (status == "FATAL" || status == "CANCELLED") {
-    std::vector<PushItemResult> results;
-    for (const FeedLine& line : it->second.lines) {
-      results.push_back({.sku = line.sku,
-                         .outcome = PushOutcome::kTransient,
-                         .http_status = r.value().status,
-                         .error = "feed " + feed_id + " ended " + status});
-    }
-    finish_feed(feed_id, std::move(results));
+    finish_feed_as_one(feed_id, PushOutcome::kTransient, r.value().status,
+                       "feed " + feed_id + " ended " + status);
     return;
   }
   if (status != "DONE") {
@@ -220,15 +214,8 @@ void AmazonConnector::on_feed_status(const std::string& feed_id,
   }
   it->second.result_document_id = string_field(*json, "resultFeedDocumentId");
   if (it->second.result_document_id.empty()) {
-    std::vector<PushItemResult> results;
-    for (const FeedLine& line : it->second.lines) {
-      results.push_back({.sku = line.sku,
-                         .outcome = PushOutcome::kDone,
-                         .channel_quantity = line.quantity,
-                         .http_status = r.value().status,
-                         .error = "feed " + feed_id + " DONE without a processing report"});
-    }
-    finish_feed(feed_id, std::move(results));
+    finish_feed_as_one(feed_id, PushOutcome::kDone, r.value().status,
+                       "feed " + feed_id + " DONE without a processing report");
     return;
   }
   fetch_feed_report(feed_id);
@@ -317,19 +304,24 @@ void AmazonConnector::download_feed_report(const std::string& feed_id, const std
     if (body.size() >= 2 && body[0] == '\x1f' && body[1] == '\x8b') {
       // A GZIP report the transport did not inflate: the feed is DONE but per-SKU issues are
       // unknown; kDone lets reconciliation reads find anything that was not applied.
-      std::vector<PushItemResult> results;
-      for (const FeedLine& line : it->second.lines) {
-        results.push_back({.sku = line.sku,
-                           .outcome = PushOutcome::kDone,
-                           .channel_quantity = line.quantity,
-                           .http_status = r.value().status,
-                           .error = "feed " + feed_id + " DONE; compressed report not read"});
-      }
-      finish_feed(feed_id, std::move(results));
+      finish_feed_as_one(feed_id, PushOutcome::kDone, r.value().status,
+                         "feed " + feed_id + " DONE; compressed report not read");
       return;
     }
     feed_not_settled(feed_id, "unreadable processing report");
   }));
+}
+
+void AmazonConnector::finish_feed_as_one(const std::string& feed_id, PushOutcome outcome,
+                                         int32_t http_status, const std::string& error) {
+  std::vector<PushItemResult> results;
+  for (const FeedLine& line : feeds_.at(feed_id).lines) {
+    PushItemResult result{.sku = line.sku, .outcome = outcome, .http_status = http_status,
+                          .error = error};
+    if (outcome == PushOutcome::kDone) result.channel_quantity = line.quantity;
+    results.push_back(std::move(result));
+  }
+  finish_feed(feed_id, std::move(results));
 }
 
 void AmazonConnector::finish_feed(const std::string& feed_id,
