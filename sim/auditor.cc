@@ -23,7 +23,10 @@ void TraceHash::add(int64_t v) {
 }
 
 Auditor::Auditor(std::vector<std::string> channel_names, std::map<std::string, int64_t> initial_stock)
-    : channels_(std::move(channel_names)), true_stock_(initial_stock), hub_tally_(initial_stock) {}
+    : channels_(std::move(channel_names)),
+      true_stock_(initial_stock.begin(), initial_stock.end()),
+      hub_tally_(initial_stock.begin(), initial_stock.end()),
+      orders_(channels_.size()) {}
 
 size_t Auditor::channel_index(const std::string& channel_name) const {
   for (size_t i = 0; i < channels_.size(); ++i) {
@@ -45,8 +48,8 @@ int64_t Auditor::on_sale(base::Duration at, size_t channel, const std::string& s
   const int64_t existed = std::min(quantity, std::max<int64_t>(0, stock));
   stock -= existed;
   const int64_t oversold = quantity - existed;
-  orders_[{channel, order_id}] = {sku, existed};
-  placed_at_[{channel, order_id}] = at;
+  INVSYNC_ASSERT(channel < orders_.size());
+  orders_[channel][order_id] = PlacedOrder{sku, existed, at};
   totals_.orders_accepted += 1;
   totals_.units_sold += quantity;
   if (oversold > 0) {
@@ -77,13 +80,14 @@ void Auditor::on_refused(base::Duration at, size_t channel, const std::string& s
 }
 
 void Auditor::on_cancel(base::Duration at, size_t channel, const std::string& order_id) {
-  auto it = orders_.find({channel, order_id});
-  if (it == orders_.end()) return;
-  true_stock_[it->second.first] += it->second.second;  // only the units that existed come back
+  if (channel >= orders_.size()) return;
+  auto it = orders_[channel].find(order_id);
+  if (it == orders_[channel].end() || it->second.cancelled) return;
+  true_stock_[it->second.sku] += it->second.existed;  // only the units that existed come back
   trace_.add(at.ns());
   trace_.add("cancel");
   trace_.add(order_id);
-  orders_.erase(it);
+  it->second.cancelled = true;  // its placement time still dates the hub's apply of it
 }
 
 void Auditor::on_restock(base::Duration at, const std::string& sku, int64_t units) {
@@ -125,8 +129,12 @@ void Auditor::on_store_results(base::Duration at, const std::vector<domain::Orde
     hub_tally_[e.sku.str()] += removal ? -r.applied_units.units() : r.applied_units.units();
     if (e.key.kind == domain::EventKind::kSale) {
       const size_t c = channel_index(e.key.channel.str());
-      auto placed = placed_at_.find({c, e.key.external_order_id});
-      PendingOrder p{placed == placed_at_.end() ? at : placed->second, at, {}};
+      base::Duration placed_at = at;
+      if (c < orders_.size()) {
+        auto placed = orders_[c].find(e.key.external_order_id);
+        if (placed != orders_[c].end()) placed_at = placed->second.at;
+      }
+      PendingOrder p{placed_at, at, {}};
       for (size_t k = 0; k < channels_.size(); ++k) {
         if (k != c && latency_excluded_.count(k) == 0) p.waiting.insert(k);
       }

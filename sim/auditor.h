@@ -15,6 +15,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/base/time.h"
@@ -103,13 +105,20 @@ class Auditor {
   };
   size_t channel_index(const std::string& channel_name) const;
 
+  struct PlacedOrder {
+    std::string sku;
+    int64_t existed = 0;  // units of it that existed when it was placed
+    base::Duration at;
+    bool cancelled = false;
+  };
+
   std::vector<std::string> channels_;
-  std::map<std::string, int64_t> true_stock_;
-  std::map<std::string, int64_t> hub_tally_;  // initial + applied changes, by our own arithmetic
-  std::map<std::pair<size_t, std::string>, std::pair<std::string, int64_t>> orders_;  // sku, units that existed
-  std::map<std::pair<size_t, std::string>, base::Duration> placed_at_;
-  std::set<domain::EventKey> applied_keys_;
-  std::map<std::string, std::deque<PendingOrder>> pending_;  // by SKU
+  std::unordered_map<std::string, int64_t> true_stock_;
+  std::unordered_map<std::string, int64_t> hub_tally_;  // initial + applied changes, our arithmetic
+  // Per channel index: the orders its storefront accepted, by order id.
+  std::vector<std::unordered_map<std::string, PlacedOrder>> orders_;
+  std::unordered_set<domain::EventKey, domain::EventKeyHash> applied_keys_;
+  std::unordered_map<std::string, std::deque<PendingOrder>> pending_;  // by SKU
   std::set<size_t> latency_excluded_;
   std::vector<Violation> violations_;
   std::vector<LatencySample> latencies_;

@@ -5,9 +5,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <queue>
+#include <unordered_map>
 #include <vector>
 
 #include "core/base/clock.h"
@@ -50,7 +50,7 @@ class SimScheduler final : public base::Scheduler {
 
   base::ManualClock& clock_;
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue_;
-  std::map<uint64_t, base::Task> tasks_;  // seq -> task; absent = cancelled
+  std::unordered_map<uint64_t, base::Task> tasks_;  // seq -> task; absent = cancelled
   uint64_t next_seq_ = 1;
   uint64_t executed_ = 0;
 };

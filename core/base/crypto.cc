@@ -1,20 +1,53 @@
 #include "core/base/crypto.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
+
+#include <memory>
 
 #include "core/base/assert.h"
 
 namespace invsync::base {
 
+namespace {
+
+// OpenSSL 3's one-shot HMAC() fetches the algorithm and builds a context on every call (a tenth of
+// a webhook's cost); one fetched HMAC-SHA256 context per thread, re-keyed per call, does not.
+struct MacContextDeleter {
+  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+};
+
+EVP_MAC_CTX* hmac_sha256_context() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  INVSYNC_ASSERT(mac != nullptr);
+  thread_local const std::unique_ptr<EVP_MAC_CTX, MacContextDeleter> ctx = [] {
+    std::unique_ptr<EVP_MAC_CTX, MacContextDeleter> made(EVP_MAC_CTX_new(mac));
+    INVSYNC_ASSERT(made != nullptr);
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    INVSYNC_ASSERT(EVP_MAC_CTX_set_params(made.get(), params) == 1);
+    return made;
+  }();
+  return ctx.get();
+}
+
+}  // namespace
+
 std::string hmac_sha256(std::string_view key, std::string_view message) {
+  EVP_MAC_CTX* ctx = hmac_sha256_context();
+  // An empty key is valid HMAC; OpenSSL wants a non-null pointer for it.
+  static const unsigned char kEmpty = 0;
+  const auto* key_bytes =
+      key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
+  INVSYNC_ASSERT(EVP_MAC_init(ctx, key_bytes, key.size(), nullptr) == 1);
+  INVSYNC_ASSERT(EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()),
+                                message.size()) == 1);
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int out_len = 0;
-  const unsigned char* result =
-      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &out_len);
-  INVSYNC_ASSERT(result != nullptr);
+  size_t out_len = 0;
+  INVSYNC_ASSERT(EVP_MAC_final(ctx, out, &out_len, sizeof out) == 1);
   INVSYNC_ASSERT(out_len == 32);
   return std::string(reinterpret_cast<const char*>(out), out_len);
 }

@@ -1,6 +1,18 @@
 #include "core/domain/order_event.h"
 
+#include <functional>
+
+#include "core/base/hash.h"
+
 namespace invsync::domain {
+
+size_t EventKeyHash::operator()(const EventKey& k) const {
+  const std::hash<std::string_view> h;
+  size_t seed = h(k.channel.str());
+  seed = base::hash_combine(seed, h(k.external_order_id));
+  seed = base::hash_combine(seed, h(k.line_key));
+  return base::hash_combine(seed, static_cast<size_t>(k.kind));
+}
 namespace {
 
 base::Status validate_text(std::string_view what, std::string_view text, size_t bytes_max,

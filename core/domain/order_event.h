@@ -42,6 +42,10 @@ struct EventKey {
   friend auto operator<=>(const EventKey&, const EventKey&) = default;
 };
 
+struct EventKeyHash {
+  size_t operator()(const EventKey& k) const;
+};
+
 struct OrderEvent {
   EventKey key;
   Sku sku;

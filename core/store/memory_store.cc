@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/base/hash.h"
+
 namespace invsync::store {
 
 using base::Result;
@@ -10,6 +12,18 @@ using domain::EventKind;
 using domain::EventOutcome;
 using domain::EventResult;
 using domain::Quantity;
+
+size_t MemoryStore::LineKeyHash::operator()(const LineKey& k) const {
+  const std::hash<std::string_view> h;
+  return base::hash_combine(base::hash_combine(h(k.channel), h(k.order)), h(k.line));
+}
+
+ChannelListing* MemoryStore::find_listing(const domain::ChannelId& channel, const domain::Sku& sku) {
+  auto state = channels_.find(channel.str());
+  if (state == channels_.end()) return nullptr;
+  auto it = state->second.listings.find(sku.str());
+  return it == state->second.listings.end() ? nullptr : &it->second;
+}
 
 void MemoryStore::set_unavailable(bool unavailable) {
   std::lock_guard lock(mu_);
@@ -50,15 +64,16 @@ Status MemoryStore::upsert_listing(const ChannelListing& listing) {
   if (products_.count(listing.sku.str()) == 0) {
     return Status::not_found("unknown sku " + listing.sku.str());
   }
-  const ListingKey key{listing.sku.str(), listing.channel.str()};
-  auto it = listings_.find(key);
-  if (it == listings_.end()) {
+  ChannelState& state = channels_[listing.channel.str()];
+  auto it = state.listings.find(listing.sku.str());
+  if (it == state.listings.end()) {
     ChannelListing fresh = listing;
     fresh.last_pushed.reset();
     fresh.last_pushed_at.reset();
     fresh.last_reported.reset();
     fresh.last_reported_at.reset();
-    listings_.emplace(key, std::move(fresh));
+    state.listings.emplace(listing.sku.str(), std::move(fresh));
+    state.listings_by_sku.clear();  // rebuilt by the next listings_for_channel
   } else {
     it->second.external_ids_json = listing.external_ids_json;
     it->second.rules = listing.rules;
@@ -107,9 +122,11 @@ EventResult MemoryStore::apply_one(const domain::OrderEvent& e, base::WallTime n
                                   e.reason, now.truncated_to_us()});
   if (e.key.kind == EventKind::kSale) record_sale(e.sku.str(), now, e.quantity);
   const int32_t priority = domain::push_priority_for_stock(product.master);
-  for (auto it = listings_.lower_bound({e.sku.str(), ""});
-       it != listings_.end() && it->first.first == e.sku.str(); ++it) {
-    enqueue_locked(it->second.channel, e.sku, priority, now);
+  for (auto& [channel, state] : channels_) {  // in channel order, as the contract's listings
+    auto listing = state.listings.find(e.sku.str());
+    if (listing != state.listings.end()) {
+      enqueue_locked(state, listing->second.channel, e.sku, priority, now);
+    }
   }
   return effect.result;
 }
@@ -153,14 +170,13 @@ Result<EventResult> MemoryStore::set_stock(const domain::Sku& sku, Quantity quan
   return apply_one(probe, now);
 }
 
-void MemoryStore::enqueue_locked(const domain::ChannelId& channel, const domain::Sku& sku,
-                                 int32_t priority, base::WallTime due_at) {
-  const JobKey key{channel.str(), sku.str()};
+void MemoryStore::enqueue_locked(ChannelState& state, const domain::ChannelId& channel,
+                                 const domain::Sku& sku, int32_t priority, base::WallTime due_at) {
   const base::WallTime due = due_at.truncated_to_us();
-  auto it = jobs_.find(key);
-  if (it == jobs_.end()) {
-    jobs_.emplace(key, PushJob{.channel = channel, .sku = sku, .priority = priority,
-                               .due_at = due, .change_seq = 1});
+  auto it = state.jobs.find(sku.str());
+  if (it == state.jobs.end()) {
+    state.jobs.emplace(sku.str(), PushJob{.channel = channel, .sku = sku, .priority = priority,
+                                          .due_at = due, .change_seq = 1});
     return;
   }
   PushJob& job = it->second;
@@ -176,10 +192,10 @@ Status MemoryStore::enqueue_push(const domain::ChannelId& channel, const domain:
   if (priority < 0 || priority > domain::kPushPriorityMax) {
     return Status::invalid_argument("priority must be 0.." + std::to_string(domain::kPushPriorityMax));
   }
-  if (listings_.count({sku.str(), channel.str()}) == 0) {
+  if (find_listing(channel, sku) == nullptr) {
     return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
   }
-  enqueue_locked(channel, sku, priority, due_at);
+  enqueue_locked(channels_.find(channel.str())->second, channel, sku, priority, due_at);
   return Status();
 }
 
@@ -196,9 +212,9 @@ Result<std::vector<JobClaim>> MemoryStore::claim_due(const domain::ChannelId& ch
     bool hot = false;
   };
   std::vector<Candidate> due;
-  for (auto it = jobs_.lower_bound({channel.str(), ""});
-       it != jobs_.end() && it->first.first == channel.str(); ++it) {
-    PushJob& job = it->second;
+  auto state = channels_.find(channel.str());
+  if (state == channels_.end()) return std::vector<JobClaim>{};
+  for (auto& [sku, job] : state->second.jobs) {
     const bool pending_due = job.state == JobState::kPending && job.due_at <= now;
     const bool lease_expired = job.state == JobState::kClaimed && job.claimed_until <= now;
     if (!pending_due && !lease_expired) continue;
@@ -284,14 +300,18 @@ Result<int64_t> MemoryStore::refresh_velocity(base::WallTime now, base::Duration
 }
 
 PushJob* MemoryStore::claimed_job(const JobClaim& claim, Status* error) {
-  auto it = jobs_.find({claim.channel.str(), claim.sku.str()});
-  if (it == jobs_.end() || it->second.state != JobState::kClaimed ||
-      it->second.claim_token != claim.claim_token) {
+  auto state = channels_.find(claim.channel.str());
+  PushJob* job = nullptr;
+  if (state != channels_.end()) {
+    auto it = state->second.jobs.find(claim.sku.str());
+    if (it != state->second.jobs.end()) job = &it->second;
+  }
+  if (job == nullptr || job->state != JobState::kClaimed || job->claim_token != claim.claim_token) {
     *error = Status::failed_precondition("lease on " + claim.channel.str() + "/" + claim.sku.str() +
                                          " was lost");
     return nullptr;
   }
-  return &it->second;
+  return job;
 }
 
 Result<bool> MemoryStore::complete(const JobClaim& claim) {
@@ -301,7 +321,7 @@ Result<bool> MemoryStore::complete(const JobClaim& claim) {
   PushJob* job = claimed_job(claim, &error);
   if (job == nullptr) return error;
   if (job->change_seq == claim.change_seq) {
-    jobs_.erase({claim.channel.str(), claim.sku.str()});
+    channels_.find(claim.channel.str())->second.jobs.erase(claim.sku.str());
     return true;
   }
   job->state = JobState::kPending;
@@ -341,9 +361,9 @@ Result<int64_t> MemoryStore::unpark(const domain::ChannelId& channel, base::Wall
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
   int64_t count = 0;
-  for (auto it = jobs_.lower_bound({channel.str(), ""});
-       it != jobs_.end() && it->first.first == channel.str(); ++it) {
-    PushJob& job = it->second;
+  auto state = channels_.find(channel.str());
+  if (state == channels_.end()) return int64_t{0};
+  for (auto& [sku, job] : state->second.jobs) {
     if (job.state != JobState::kParked) continue;
     job.state = JobState::kPending;
     job.attempt = 0;
@@ -359,9 +379,9 @@ Result<int64_t> MemoryStore::release_backoff(const domain::ChannelId& channel, b
   INVSYNC_RETURN_IF_ERROR(check_available());
   now = now.truncated_to_us();
   int64_t count = 0;
-  for (auto it = jobs_.lower_bound({channel.str(), ""});
-       it != jobs_.end() && it->first.first == channel.str(); ++it) {
-    PushJob& job = it->second;
+  auto state = channels_.find(channel.str());
+  if (state == channels_.end()) return int64_t{0};
+  for (auto& [sku, job] : state->second.jobs) {
     if (job.state != JobState::kPending || job.attempt == 0 || job.due_at <= now) continue;
     job.due_at = now;
     ++count;
@@ -374,20 +394,24 @@ Result<std::vector<PushJob>> MemoryStore::list_jobs(
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
   std::vector<PushJob> out;
-  for (const auto& [key, job] : jobs_) {
-    if (!channel || key.first == channel->str()) out.push_back(job);
+  for (const auto& [id, state] : channels_) {
+    if (channel && id != channel->str()) continue;
+    const size_t first = out.size();
+    for (const auto& [sku, job] : state.jobs) out.push_back(job);
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+              [](const PushJob& a, const PushJob& b) { return a.sku < b.sku; });
   }
-  return out;
+  return out;  // by (channel, sku)
 }
 
 Status MemoryStore::record_pushed(const domain::ChannelId& channel, const domain::Sku& sku,
                                   Quantity quantity, base::WallTime at) {
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
-  auto it = listings_.find({sku.str(), channel.str()});
-  if (it == listings_.end()) return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
-  it->second.last_pushed = quantity;
-  it->second.last_pushed_at = at.truncated_to_us();
+  ChannelListing* listing = find_listing(channel, sku);
+  if (listing == nullptr) return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
+  listing->last_pushed = quantity;
+  listing->last_pushed_at = at.truncated_to_us();
   return Status();
 }
 
@@ -395,10 +419,10 @@ Status MemoryStore::record_reported(const domain::ChannelId& channel, const doma
                                     Quantity quantity, base::WallTime at) {
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
-  auto it = listings_.find({sku.str(), channel.str()});
-  if (it == listings_.end()) return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
-  it->second.last_reported = quantity;
-  it->second.last_reported_at = at.truncated_to_us();
+  ChannelListing* listing = find_listing(channel, sku);
+  if (listing == nullptr) return Status::not_found("no listing of " + sku.str() + " on " + channel.str());
+  listing->last_reported = quantity;
+  listing->last_reported_at = at.truncated_to_us();
   return Status();
 }
 
@@ -437,9 +461,9 @@ Result<std::vector<ChannelListing>> MemoryStore::listings_for_sku(const domain::
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
   std::vector<ChannelListing> out;
-  for (auto it = listings_.lower_bound({sku.str(), ""});
-       it != listings_.end() && it->first.first == sku.str(); ++it) {
-    out.push_back(it->second);
+  for (const auto& [channel, state] : channels_) {  // channel order
+    auto it = state.listings.find(sku.str());
+    if (it != state.listings.end()) out.push_back(it->second);
   }
   return out;
 }
@@ -449,10 +473,18 @@ Result<std::vector<ChannelListing>> MemoryStore::listings_for_channel(
   std::lock_guard lock(mu_);
   INVSYNC_RETURN_IF_ERROR(check_available());
   std::vector<ChannelListing> out;
-  for (const auto& [key, listing] : listings_) {
-    if (key.second == channel.str()) out.push_back(listing);
+  auto state = channels_.find(channel.str());
+  if (state == channels_.end()) return out;
+  std::vector<const ChannelListing*>& by_sku = state->second.listings_by_sku;
+  if (by_sku.size() != state->second.listings.size()) {  // a listing was added since
+    by_sku.clear();
+    for (const auto& [sku, listing] : state->second.listings) by_sku.push_back(&listing);
+    std::sort(by_sku.begin(), by_sku.end(),
+              [](const ChannelListing* a, const ChannelListing* b) { return a->sku < b->sku; });
   }
-  return out;  // ordered by SKU, as the map is keyed (sku, channel)
+  out.reserve(by_sku.size());
+  for (const ChannelListing* listing : by_sku) out.push_back(*listing);
+  return out;  // ordered by SKU
 }
 
 Result<std::vector<RecordedEvent>> MemoryStore::events_for_sku(const domain::Sku& sku,
@@ -475,15 +507,16 @@ Result<Explanation> MemoryStore::explain(const domain::Sku& sku, int32_t rows_ma
   const size_t limit = static_cast<size_t>(std::max(rows_max, 0));
   Explanation x{.product = product_it->second};
   x.product.velocity_hot = hot_skus_.count(sku.str()) != 0;
-  for (auto it = listings_.lower_bound({sku.str(), ""});
-       it != listings_.end() && it->first.first == sku.str(); ++it) {
-    x.listings.push_back(it->second);
+  for (const auto& [channel, state] : channels_) {
+    auto it = state.listings.find(sku.str());
+    if (it != state.listings.end()) x.listings.push_back(it->second);
   }
   for (auto it = events_.rbegin(); it != events_.rend() && x.recent_events.size() < limit; ++it) {
     if (it->sku == sku) x.recent_events.push_back(*it);
   }
-  for (const auto& [key, job] : jobs_) {
-    if (key.second == sku.str()) x.jobs.push_back(job);
+  for (const auto& [channel, state] : channels_) {
+    auto it = state.jobs.find(sku.str());
+    if (it != state.jobs.end()) x.jobs.push_back(it->second);
   }
   for (auto it = log_.rbegin(); it != log_.rend() && x.recent_log.size() < limit; ++it) {
     if (it->sku == sku) x.recent_log.push_back(*it);

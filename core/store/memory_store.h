@@ -1,5 +1,6 @@
-// MemoryStore: the InventoryStore contract held in ordered in-process maps, for the simulator and
-// fast tests. The sync log and alerts keep their newest kHistoryRowsMax rows (a day of simulated
+// MemoryStore: the InventoryStore contract held in in-process hash maps, for the simulator and
+// fast tests. Per channel it keeps the listings (with a by-SKU order for listings_for_channel) and
+// the outbox rows, so a claim looks only at its own channel's jobs. The sync log and alerts keep their newest kHistoryRowsMax rows (a day of simulated
 // Black Friday writes millions; explain() only ever shows the recent ones). Sales velocity is kept
 // as units per SKU per day as sales arrive, so refresh_velocity never scans the event history.
 // Same semantics as PgStore (the contract suite runs against both). Thread-safe by a
@@ -8,10 +9,12 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
-#include <set>
-#include <tuple>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -69,30 +72,48 @@ class MemoryStore final : public InventoryStore {
   base::Result<Explanation> explain(const domain::Sku& sku, int32_t rows_max) override;
 
  private:
-  using ListingKey = std::pair<std::string, std::string>;  // (sku, channel)
-  using JobKey = std::pair<std::string, std::string>;      // (channel, sku)
-  using LineKey = std::tuple<std::string, std::string, std::string>;  // channel, order, line
+  // Hash maps keyed by std::string that can be searched with a string_view (no copy per lookup).
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+  using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+  struct LineKey {  // channel, order, line
+    std::string channel, order, line;
+    friend bool operator==(const LineKey&, const LineKey&) = default;
+  };
+  struct LineKeyHash {
+    size_t operator()(const LineKey& k) const;
+  };
+  struct ChannelState {
+    StringMap<ChannelListing> listings;  // by SKU
+    // The listings in SKU order (listings_for_channel's contract); node addresses are stable, so
+    // it is rebuilt only after a listing was added (at start-up), not on every read.
+    std::vector<const ChannelListing*> listings_by_sku;
+    StringMap<PushJob> jobs;  // this channel's outbox rows, by SKU
+  };
 
   base::Status check_available() const;
   domain::EventResult apply_one(const domain::OrderEvent& e, base::WallTime now);
-  void enqueue_locked(const domain::ChannelId& channel, const domain::Sku& sku, int32_t priority,
-                      base::WallTime due_at);
+  void enqueue_locked(ChannelState& state, const domain::ChannelId& channel,
+                      const domain::Sku& sku, int32_t priority, base::WallTime due_at);
   PushJob* claimed_job(const JobClaim& claim, base::Status* error);
+  ChannelListing* find_listing(const domain::ChannelId& channel, const domain::Sku& sku);
   void record_sale(const std::string& sku, base::WallTime at, domain::Quantity units);
 
   mutable std::mutex mu_;
   bool unavailable_ = false;
   bool skip_stock_check_ = false;
-  std::map<std::string, Product> products_;
-  std::map<ListingKey, ChannelListing> listings_;
-  std::map<domain::EventKey, size_t> event_index_;  // key -> position in events_
+  StringMap<Product> products_;
+  std::map<std::string, ChannelState, std::less<>> channels_;  // by channel id, in id order
+  std::unordered_map<domain::EventKey, size_t, domain::EventKeyHash> event_index_;  // -> events_ index
   std::vector<RecordedEvent> events_;
-  std::map<LineKey, std::pair<domain::Quantity, domain::Quantity>> line_units_;  // sold, returned
-  std::map<JobKey, PushJob> jobs_;
-  // Sales velocity: per SKU that sold, units per UTC day, (day, units) in day order, at most
-  // the last kVelocityWindowDaysMax days. A refresh reads these, never the event history.
-  std::map<std::string, std::vector<std::pair<int64_t, int64_t>>> units_by_day_;
-  std::set<std::string> hot_skus_;  // the last refresh_velocity's result
+  std::unordered_map<LineKey, std::pair<domain::Quantity, domain::Quantity>, LineKeyHash>
+      line_units_;  // sold, returned
+  StringMap<std::vector<std::pair<int64_t, int64_t>>> units_by_day_;
+  StringSet hot_skus_;  // the last refresh_velocity's result
   std::deque<SyncLogEntry> log_;
   std::deque<Alert> alerts_;
 };
