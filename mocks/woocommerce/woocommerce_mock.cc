@@ -2,53 +2,136 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
+#include <tuple>
+#include <utility>
 
+#include "core/base/assert.h"
 #include "core/base/json_reader.h"
 #include "core/base/url.h"
 #include "mocks/woocommerce/woocommerce_internal.h"
 
 namespace invsync::mocks {
 namespace woo {
+namespace {
 
-std::string encode(const Json& value) {
-  const std::string raw = value.dump(-1, ' ', true);
+// The code point of the UTF-8 sequence starting at s[i] and its length in bytes; nullopt when the
+// bytes there are not well-formed UTF-8 (overlong forms, surrogates, past U+10FFFF).
+std::optional<std::pair<uint32_t, size_t>> decode_utf8(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return i + k < s.size() ? static_cast<uint8_t>(s[i + k]) : 0; };
+  const uint8_t lead = byte(0);
+  size_t len = 0;
+  uint8_t low = 0x80;  // bounds of the second byte
+  uint8_t high = 0xBF;
+  uint32_t cp = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    len = 2;
+    cp = lead & 0x1FU;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    len = 3;
+    cp = lead & 0x0FU;
+    if (lead == 0xE0) low = 0xA0;
+    if (lead == 0xED) high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    len = 4;
+    cp = lead & 0x07U;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;
+  } else {
+    return std::nullopt;
+  }
+  for (size_t k = 1; k < len; ++k) {
+    const uint8_t c = byte(k);
+    if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) return std::nullopt;
+    cp = (cp << 6) | (c & 0x3FU);
+  }
+  return std::pair{cp, len};
+}
+
+void append_unicode_escape(std::string& out, uint32_t unit) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const char esc[6] = {'\\',
+                       'u',
+                       kHex[(unit >> 12) & 0xF],
+                       kHex[(unit >> 8) & 0xF],
+                       kHex[(unit >> 4) & 0xF],
+                       kHex[unit & 0xF]};
+  out.append(esc, sizeof esc);
+}
+
+bool needs_wp_escape(char c) { return c == '/' || static_cast<uint8_t>(c) >= 0x7F; }
+
+void write_error(base::JsonWriter& w, int32_t status, std::string_view code,
+                 std::string_view message) {
+  w.begin_object().field("code", code).field("message", message);
+  w.key("data").begin_object().field("status", status);
+}
+
+}  // namespace
+
+std::string wp_escape(std::string json) {
+  size_t i = 0;
+  while (i < json.size() && !needs_wp_escape(json[i])) ++i;
+  if (i == json.size()) return json;
   std::string out;
-  out.reserve(raw.size() + 16);
-  for (const char c : raw) {
-    if (c == '/') out += '\\';
-    out += c;
+  out.reserve(json.size() + json.size() / 8);
+  out.append(json, 0, i);
+  while (i < json.size()) {
+    const size_t run = i;
+    while (i < json.size() && !needs_wp_escape(json[i])) ++i;
+    out.append(json, run, i - run);
+    if (i == json.size()) break;
+    if (json[i] == '/') {
+      out += "\\/";
+      ++i;
+      continue;
+    }
+    uint32_t cp = 0xFFFD;  // a byte that is not well-formed UTF-8
+    size_t len = 1;
+    if (static_cast<uint8_t>(json[i]) == 0x7F) {
+      cp = 0x7F;
+    } else if (const auto decoded = decode_utf8(json, i)) {
+      std::tie(cp, len) = *decoded;
+    }
+    i += len;
+    if (cp < 0x10000) {
+      append_unicode_escape(out, cp);
+    } else {
+      append_unicode_escape(out, 0xD7C0 + (cp >> 10));
+      append_unicode_escape(out, 0xDC00 + (cp & 0x3FF));
+    }
   }
   return out;
 }
 
-Json error_json(int32_t status, std::string_view code, std::string_view message,
-                const Json& extra) {
-  Json data = Json::object();
-  data["status"] = status;
-  for (auto it = extra.begin(); it != extra.end(); ++it) data[it.key()] = it.value();
-  Json e = Json::object();
-  e["code"] = std::string(code);
-  e["message"] = std::string(message);
-  e["data"] = std::move(data);
-  return e;
+std::string error_json(int32_t status, std::string_view code, std::string_view message) {
+  std::string out;
+  base::JsonWriter w(out);
+  write_error(w, status, code, message);
+  w.end_object().end_object();
+  return out;
 }
 
-base::HttpResponse json_response(int32_t status, const Json& body) {
-  return base::HttpResponse::text(status, "application/json; charset=UTF-8", encode(body));
+std::string invalid_param_json(std::string_view name, std::string_view reason) {
+  std::string out;
+  base::JsonWriter w(out);
+  write_error(w, 400, "rest_invalid_param", "Invalid parameter(s): " + std::string(name));
+  w.key("params").begin_object().field(name, reason).end_object();
+  w.end_object().end_object();
+  return out;
 }
 
-base::HttpResponse error_response(int32_t status, std::string_view code, std::string_view message,
-                                  const Json& extra) {
-  return json_response(status, error_json(status, code, message, extra));
+base::HttpResponse json_response(int32_t status, std::string json) {
+  return base::HttpResponse::text(status, "application/json; charset=UTF-8",
+                                  wp_escape(std::move(json)));
+}
+
+base::HttpResponse error_response(int32_t status, std::string_view code, std::string_view message) {
+  return json_response(status, error_json(status, code, message));
 }
 
 base::HttpResponse invalid_param(std::string_view name, std::string_view reason) {
-  Json params = Json::object();
-  params[std::string(name)] = std::string(reason);
-  Json extra = Json::object();
-  extra["params"] = std::move(params);
-  return error_response(400, "rest_invalid_param", "Invalid parameter(s): " + std::string(name),
-                        extra);
+  return json_response(400, invalid_param_json(name, reason));
 }
 
 std::string money(int64_t cents) {
@@ -59,16 +142,13 @@ std::string money(int64_t cents) {
   return buf;
 }
 
-Json price_number(int64_t cents) {
-  if (cents % 100 == 0) return Json(cents / 100);
-  return Json(static_cast<double>(cents) / 100.0);
+void write_price_number(base::JsonWriter& w, int64_t cents) {
+  if (cents % 100 == 0) {
+    w.value(cents / 100);
+  } else {
+    w.value(static_cast<double>(cents) / 100.0);
+  }
 }
-
-std::string local_date(base::WallTime t, int32_t offset_minutes) {
-  return base::format_iso8601_offset(t, offset_minutes).substr(0, 19);
-}
-
-std::string gmt_date(base::WallTime t) { return base::format_iso8601_utc(t).substr(0, 19); }
 
 std::optional<int64_t> parse_id(std::string_view s) {
   if (s.empty() || s.size() > 15) return std::nullopt;
@@ -84,13 +164,13 @@ std::optional<int64_t> parse_id(std::string_view s) {
 
 namespace {
 
-std::vector<std::string> split_path(std::string_view route) {
-  std::vector<std::string> parts;
+std::vector<std::string_view> split_path(std::string_view route) {
+  std::vector<std::string_view> parts;
   size_t start = 0;
   while (start <= route.size()) {
     const size_t slash = route.find('/', start);
     const size_t end = slash == std::string_view::npos ? route.size() : slash;
-    if (end > start) parts.emplace_back(route.substr(start, end - start));
+    if (end > start) parts.push_back(route.substr(start, end - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
@@ -129,7 +209,10 @@ constexpr const char* kCriticalError =
 }  // namespace
 
 WooCommerceMock::WooCommerceMock(WooCommerceMockConfig config, uint64_t seed)
-    : config_(std::move(config)), prng_(seed) {
+    : config_(std::move(config)),
+      prng_(seed),
+      products_(config_.first_product_id),
+      dates_(config_.utc_offset_minutes) {
   next_post_id_ = config_.first_product_id;
   next_order_id_ = config_.first_order_id;
   next_webhook_id_ = config_.webhook_id;
@@ -180,17 +263,21 @@ std::optional<base::HttpResponse> WooCommerceMock::hosting_fault(const base::Htt
 base::HttpResponse WooCommerceMock::handle(const base::HttpRequest& request, base::Instant now) {
   ++stats_["requests"];
   if (auto fault = hosting_fault(request)) return *fault;
-  base::HttpRequest req = request;
-  if (faults_.strip_authorization) req.headers.erase("Authorization");
+  std::optional<base::HttpRequest> stripped;  // a copy only when the host drops a header
+  if (faults_.strip_authorization) {
+    stripped.emplace(request);
+    stripped->headers.erase("Authorization");
+  }
+  const base::HttpRequest& req = stripped ? *stripped : request;
   Params params = base::parse_query(req.query()).value_or(Params{});
   std::string route;
   const std::string_view path = req.path();
   if (path.starts_with("/wp-json/")) {
-    route = std::string(path.substr(8));
+    route = path.substr(8);
   } else if (path == "/wp-json") {
     route = "/";
   } else if (auto rr = base::query_param(params, "rest_route")) {
-    route = *rr;
+    route = std::move(*rr);
   } else {
     return html(404,
                 "<!doctype html><html><head><title>Page not found &#8211; Shop</title>"
@@ -213,13 +300,13 @@ base::HttpResponse WooCommerceMock::handle(const base::HttpRequest& request, bas
 base::HttpResponse WooCommerceMock::dispatch(const base::HttpRequest& request,
                                              std::string_view route, const Params& params,
                                              const Caller& caller, base::Instant now) {
-  const std::vector<std::string> parts = split_path(route);
+  const std::vector<std::string_view> parts = split_path(route);
   auto no_route = [] {
     return woo::error_response(404, "rest_no_route",
                                "No route was found matching the URL and request method.");
   };
   if (parts.size() < 3 || parts[0] != "wc" || parts[1] != "v3") return no_route();
-  const std::vector<std::string> rest(parts.begin() + 2, parts.end());
+  const PathParts rest = PathParts(parts).subspan(2);
   if (rest[0] == "products") return route_products(request, rest, params, caller, now);
   if (rest[0] == "orders") return route_orders(request, rest, params, caller, now);
   return no_route();
@@ -264,10 +351,13 @@ base::Status WooCommerceMock::add_item(const CatalogItem& item) {
 std::optional<std::string> WooCommerceMock::external_ids_json(std::string_view sku) const {
   const woo::Product* p = find_sku(sku);
   if (p == nullptr) return std::nullopt;
-  woo::Json j = woo::Json::object();
-  j["product_id"] = p->parent_id != 0 ? p->parent_id : p->id;
-  j["variation_id"] = p->parent_id != 0 ? p->id : 0;
-  return j.dump();
+  std::string out;
+  base::JsonWriter(out)
+      .begin_object()
+      .field("product_id", p->parent_id != 0 ? p->parent_id : p->id)
+      .field("variation_id", p->parent_id != 0 ? p->id : int64_t{0})
+      .end_object();
+  return out;
 }
 
 base::Status WooCommerceMock::set_faults_json(std::string_view json) {
@@ -287,8 +377,9 @@ base::Status WooCommerceMock::set_faults_json(std::string_view json) {
 std::map<std::string, int64_t> WooCommerceMock::counts() const {
   std::map<std::string, int64_t> out;
   for (const auto& [sku, id] : sku_index_) {
-    const woo::Product& p = products_.at(id);
-    const woo::Product* owner = stock_owner(p);
+    const woo::Product* p = find_product(id);
+    INVSYNC_ASSERT(p != nullptr);  // the index only names stored products
+    const woo::Product* owner = stock_owner(*p);
     out[sku] = owner != nullptr ? owner->stock_quantity.value_or(0) : 0;
   }
   return out;
@@ -322,9 +413,7 @@ std::map<std::string, int64_t> WooCommerceMock::stats() const {
 
 std::optional<base::Instant> WooCommerceMock::next_wakeup() const {
   std::optional<base::Instant> next = queue_.next_due();
-  for (const Pending& p : pending_) {
-    if (!next || p.due < *next) next = p.due;
-  }
+  if (!pending_.empty() && (!next || pending_.front().due < *next)) next = pending_.front().due;
   return next;
 }
 

@@ -13,7 +13,7 @@
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
-#include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,9 +25,14 @@
 #include "core/base/time.h"
 #include "mocks/common/faults.h"
 #include "mocks/common/mock_platform.h"
+#include "mocks/woocommerce/woocommerce_date_texts.h"
+#include "mocks/woocommerce/woocommerce_product_fields.h"
+#include "mocks/woocommerce/woocommerce_product_table.h"
+#include "mocks/woocommerce/woocommerce_records.h"
 
 namespace invsync::base {
 class JsonReader;
+class JsonWriter;
 }
 
 namespace invsync::mocks {
@@ -82,59 +87,6 @@ struct WooCommerceFaults {
   int64_t slow_batch_ms = 0;            // server time of a batch request
 };
 
-namespace woo {
-
-struct Product {
-  int64_t id = 0;
-  int64_t parent_id = 0;
-  std::string type = "simple";  // simple | variable | variation
-  std::string name;
-  std::string sku;
-  int64_t price_cents = 0;
-  bool manage_stock = false;  // the stored prop (a variation reads "parent" when inheriting)
-  std::optional<int64_t> stock_quantity;
-  std::string stock_status = "instock";  // instock | outofstock | onbackorder
-  std::string backorders = "no";         // no | notify | yes
-  std::optional<int64_t> low_stock_amount;
-  std::vector<int64_t> variations;  // variable products
-  base::Instant created;
-  base::Instant modified;
-};
-
-struct Refund {
-  int64_t id = 0;
-  int64_t quantity = 0;  // items refunded (0 for an amount-only refund)
-  int64_t amount_cents = 0;
-  bool restocked = false;
-  std::string reason;
-};
-
-struct Order {
-  int64_t id = 0;
-  std::string status = "processing";
-  int64_t line_item_id = 0;
-  int64_t product_id = 0;    // the parent for a variation
-  int64_t variation_id = 0;  // 0 if none
-  std::string sku;
-  std::string name;
-  int64_t quantity = 0;
-  int64_t price_cents = 0;
-  int64_t stock_id = 0;       // product whose stock this order moves (get_stock_managed_by_id)
-  int64_t reduced_stock = 0;  // item meta _reduced_stock (0 = not reduced)
-  base::Instant created;
-  base::Instant modified;
-  std::vector<Refund> refunds;
-};
-
-struct Webhook {
-  int64_t id = 0;
-  std::string topic;
-  std::string status = "active";  // active | disabled
-  int64_t failure_count = 0;
-};
-
-}  // namespace woo
-
 class WooCommerceMock final : public MockPlatform {
  public:
   WooCommerceMock(WooCommerceMockConfig config, uint64_t seed);
@@ -186,23 +138,22 @@ class WooCommerceMock final : public MockPlatform {
   };
   using Json = nlohmann::ordered_json;
   using Params = std::vector<std::pair<std::string, std::string>>;
+  using PathParts = std::span<const std::string_view>;  // the route's segments after wc/v3
 
   // hosting faults and dispatch (woocommerce_mock.cc)
   std::optional<base::HttpResponse> hosting_fault(const base::HttpRequest& request);
   base::HttpResponse dispatch(const base::HttpRequest& request, std::string_view route,
                               const Params& params, const Caller& caller, base::Instant now);
-  base::HttpResponse route_products(const base::HttpRequest& request,
-                                    const std::vector<std::string>& parts, const Params& params,
-                                    const Caller& caller, base::Instant now);
-  base::HttpResponse route_product_item(const base::HttpRequest& request,
-                                        const std::vector<std::string>& parts, const Params& params,
-                                        const Caller& caller, base::Instant now);
-  base::HttpResponse route_variations(const base::HttpRequest& request,
-                                      const std::vector<std::string>& parts, const Params& params,
-                                      const Caller& caller, base::Instant now, int64_t parent_id);
-  base::HttpResponse route_orders(const base::HttpRequest& request,
-                                  const std::vector<std::string>& parts, const Params& params,
-                                  const Caller& caller, base::Instant now);
+  base::HttpResponse route_products(const base::HttpRequest& request, PathParts parts,
+                                    const Params& params, const Caller& caller, base::Instant now);
+  base::HttpResponse route_product_item(const base::HttpRequest& request, PathParts parts,
+                                        const Params& params, const Caller& caller,
+                                        base::Instant now);
+  base::HttpResponse route_variations(const base::HttpRequest& request, PathParts parts,
+                                      const Params& params, const Caller& caller, base::Instant now,
+                                      int64_t parent_id);
+  base::HttpResponse route_orders(const base::HttpRequest& request, PathParts parts,
+                                  const Params& params, const Caller& caller, base::Instant now);
   base::WallTime wall(base::Instant now) const;
 
   // auth (woocommerce_auth.cc): nullopt = go on with `caller`; else the error response.
@@ -218,27 +169,32 @@ class WooCommerceMock final : public MockPlatform {
   const woo::Product* find_product(int64_t id) const;
   const woo::Product* find_sku(std::string_view sku) const;
   const woo::Product* stock_owner(const woo::Product& p) const;
-  std::string effective_manage_stock(const woo::Product& p) const;  // "true" | "false" | "parent"
+  enum class ManageStock : uint8_t { kTrue, kFalse, kParent };  // what manage_stock shows
+  ManageStock effective_manage_stock(const woo::Product& p) const;
   void validate_props(woo::Product* p);
   void sync_parent(int64_t parent_id);
-  // `fields` (WordPress's `_fields`): build only these keys; nullptr builds the whole object.
-  void product_json(const woo::Product& p, base::Instant now, Json* out,
-                    const std::set<std::string>* fields = nullptr) const;
-  void variation_json(const woo::Product& v, base::Instant now, Json* out,
-                      const std::set<std::string>* fields = nullptr) const;
+  // Writes the product (or variation) object, keeping only `fields` (WordPress's `_fields`).
+  void write_product(const woo::Product& p, base::JsonWriter& w,
+                     woo::ProductFields fields = woo::ProductFields::all()) const;
+  void write_variation(const woo::Product& v, base::JsonWriter& w,
+                       woo::ProductFields fields = woo::ProductFields::all()) const;
+  void write_product_value(woo::ProductKey key, const woo::Product& p, bool variation,
+                           base::JsonWriter& w) const;
   base::HttpResponse list_products(const base::HttpRequest& request, const Params& params,
-                                   int64_t parent_id, base::Instant now);
-  int32_t update_product_item(int64_t id, const Json& body, base::Instant now, Json* out);
+                                   int64_t parent_id);
+  // Item operations: the HTTP status, and in *out (empty on entry) the reply object, the item or
+  // a WP_Error, as JSON text.
+  int32_t update_product_item(int64_t id, const Json& body, base::Instant now, std::string* out);
   int32_t update_variation_item(int64_t parent_id, int64_t id, const Json& body, base::Instant now,
-                                Json* out);
-  int32_t apply_stock_fields(woo::Product* p, const Json& body, bool variation, Json* out);
-  int32_t create_item(int64_t parent_id, const Json& body, base::Instant now, Json* out);
-  int32_t delete_item(int64_t parent_id, int64_t id, base::Instant now, Json* out);
+                                std::string* out);
+  int32_t apply_stock_fields(woo::Product* p, const Json& body, bool variation, std::string* out);
+  int32_t create_item(int64_t parent_id, const Json& body, base::Instant now, std::string* out);
+  int32_t delete_item(int64_t parent_id, int64_t id, base::Instant now, std::string* out);
   base::HttpResponse batch(const base::HttpRequest& request, int64_t parent_id, base::Instant now);
 
   // orders (woocommerce_orders.cc)
   woo::Order* find_order(std::string_view order_id);
-  void order_json(const woo::Order& o, Json* out) const;
+  void write_order(const woo::Order& o, base::JsonWriter& w) const;
   bool reduce_stock(woo::Order* o, base::Instant now);
   bool restore_stock(woo::Order* o, base::Instant now);
   void change_stock(int64_t product_id, int64_t delta, base::Instant now);
@@ -247,21 +203,22 @@ class WooCommerceMock final : public MockPlatform {
   void emit(std::string_view topic, int64_t resource_id, base::Instant now);
   void queue_ping(const woo::Webhook& hook, base::Instant now);
   std::optional<WebhookDelivery> build_delivery(const woo::Webhook& hook, int64_t resource_id,
-                                                base::Instant due, base::Instant now);
-  std::string resource_body(std::string_view topic, int64_t resource_id, base::Instant now) const;
+                                                base::Instant due);
+  std::string resource_body(std::string_view topic, int64_t resource_id) const;
 
   WooCommerceMockConfig config_;
   base::Prng prng_;
   WooCommerceFaults faults_;
-  std::map<int64_t, woo::Product> products_;
+  woo::ProductTable products_;
+  mutable woo::DateTexts dates_;  // a cache: writing a body does not change the store
   std::map<std::string, int64_t, std::less<>> sku_index_;
   std::map<int64_t, woo::Order> orders_;
   std::map<std::string, int64_t> groups_;  // CatalogItem.group -> variable product id
   std::map<int64_t, woo::Webhook> webhooks_;
   std::map<std::string, std::map<int64_t, std::string>> nonces_;  // key -> timestamp -> nonce
-  std::vector<Pending> pending_;
+  std::vector<Pending> pending_;  // sorted by (due, seq): the order Action Scheduler runs them
   WebhookQueue queue_;
-  std::map<std::string, std::pair<int64_t, bool>> in_flight_;  // delivery id -> (hook, is ping)
+  std::map<uint64_t, std::pair<int64_t, bool>> in_flight_;  // delivery seq -> (hook, is ping)
   int64_t next_post_id_ = 0;
   int64_t next_order_id_ = 0;
   int64_t next_item_id_ = 1;

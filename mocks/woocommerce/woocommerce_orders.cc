@@ -43,9 +43,9 @@ std::optional<woo::Order> WooCommerceMock::order(std::string_view order_id) cons
 }
 
 void WooCommerceMock::change_stock(int64_t product_id, int64_t delta, base::Instant now) {
-  auto it = products_.find(product_id);
-  if (it == products_.end()) return;
-  woo::Product& p = it->second;
+  woo::Product* found = products_.find(product_id);
+  if (found == nullptr) return;
+  woo::Product& p = *found;
   p.stock_quantity = p.stock_quantity.value_or(0) + delta;
   validate_props(&p);
   p.modified = now;
@@ -160,61 +160,52 @@ base::Status WooCommerceMock::refund_order(std::string_view order_id, int64_t qu
   return base::Status();
 }
 
-void WooCommerceMock::order_json(const woo::Order& o, Json* out) const {
+void WooCommerceMock::write_order(const woo::Order& o, base::JsonWriter& w) const {
   const base::WallTime created = wall(o.created);
   const base::WallTime modified = wall(o.modified);
-  const int32_t off = config_.utc_offset_minutes;
-  const int64_t total = o.quantity * o.price_cents;
-  Json& j = *out;
-  j = Json::object();
-  j["id"] = o.id;
-  j["parent_id"] = 0;
-  j["status"] = o.status;
-  j["currency"] = "USD";
-  j["version"] = config_.woocommerce_version;
-  j["prices_include_tax"] = false;
-  j["date_created"] = woo::local_date(created, off);
-  j["date_modified"] = woo::local_date(modified, off);
-  j["discount_total"] = "0.00";
-  j["shipping_total"] = "0.00";
-  j["total"] = woo::money(total);
-  j["total_tax"] = "0.00";
-  j["customer_id"] = 0;
-  j["payment_method"] = "stripe";
-  j["date_paid"] = woo::local_date(created, off);
-  j["date_created_gmt"] = woo::gmt_date(created);
-  j["date_modified_gmt"] = woo::gmt_date(modified);
-  j["date_paid_gmt"] = woo::gmt_date(created);
-  Json item = Json::object();
-  item["id"] = o.line_item_id;
-  item["name"] = o.name;
-  item["product_id"] = o.product_id;
-  item["variation_id"] = o.variation_id;
-  item["quantity"] = o.quantity;
-  item["tax_class"] = "";
-  item["subtotal"] = woo::money(total);
-  item["subtotal_tax"] = "0.00";
-  item["total"] = woo::money(total);
-  item["total_tax"] = "0.00";
-  item["taxes"] = Json::array();
-  item["meta_data"] = Json::array();
-  item["sku"] = o.sku;
-  item["price"] = woo::price_number(o.price_cents);
-  j["line_items"] = Json::array({item});
-  Json refunds = Json::array();
+  const std::string total = woo::money(o.quantity * o.price_cents);
+  w.begin_object();
+  w.field("id", o.id).field("parent_id", int64_t{0}).field("status", o.status);
+  w.field("currency", "USD").field("version", config_.woocommerce_version);
+  w.field("prices_include_tax", false);
+  w.field("date_created", dates_.local(created));
+  w.field("date_modified", dates_.local(modified));
+  w.field("discount_total", "0.00").field("shipping_total", "0.00");
+  w.field("total", total).field("total_tax", "0.00");
+  w.field("customer_id", int64_t{0}).field("payment_method", "stripe");
+  w.field("date_paid", dates_.local(created));
+  w.field("date_created_gmt", dates_.gmt(created));
+  w.field("date_modified_gmt", dates_.gmt(modified));
+  w.field("date_paid_gmt", dates_.gmt(created));
+  w.key("line_items").begin_array().begin_object();
+  w.field("id", o.line_item_id).field("name", o.name);
+  w.field("product_id", o.product_id).field("variation_id", o.variation_id);
+  w.field("quantity", o.quantity).field("tax_class", "");
+  w.field("subtotal", total).field("subtotal_tax", "0.00");
+  w.field("total", total).field("total_tax", "0.00");
+  w.key("taxes").begin_array().end_array();
+  w.key("meta_data").begin_array().end_array();
+  w.field("sku", o.sku);
+  w.key("price");
+  woo::write_price_number(w, o.price_cents);
+  w.end_object().end_array();
+  w.key("refunds").begin_array();
   for (auto it = o.refunds.rbegin(); it != o.refunds.rend(); ++it) {
-    refunds.push_back(
-        {{"id", it->id}, {"reason", it->reason}, {"total", "-" + woo::money(it->amount_cents)}});
+    w.begin_object().field("id", it->id).field("reason", it->reason);
+    w.field("total", "-" + woo::money(it->amount_cents)).end_object();
   }
-  j["refunds"] = std::move(refunds);
-  j["meta_data"] = Json::array();
-  const std::string self = config_.home_url + "wp-json/wc/v3/orders/" + std::to_string(o.id);
-  j["_links"] = {{"self", {{{"href", self}}}},
-                 {"collection", {{{"href", config_.home_url + "wp-json/wc/v3/orders"}}}}};
+  w.end_array();
+  w.key("meta_data").begin_array().end_array();
+  const std::string orders = config_.home_url + "wp-json/wc/v3/orders";
+  w.key("_links").begin_object();
+  w.key("self").begin_array().begin_object().field("href", orders + "/" + std::to_string(o.id));
+  w.end_object().end_array();
+  w.key("collection").begin_array().begin_object().field("href", orders).end_object().end_array();
+  w.end_object();
+  w.end_object();
 }
 
-base::HttpResponse WooCommerceMock::route_orders(const base::HttpRequest& request,
-                                                 const std::vector<std::string>& parts,
+base::HttpResponse WooCommerceMock::route_orders(const base::HttpRequest& request, PathParts parts,
                                                  const Params& /*params*/, const Caller& caller,
                                                  base::Instant now) {
   const std::string& m = request.method;
@@ -256,9 +247,10 @@ base::HttpResponse WooCommerceMock::route_orders(const base::HttpRequest& reques
       (void)set_order_status(std::to_string(*id), status, now);
     }
   }
-  Json out;
-  order_json(orders_.at(*id), &out);
-  return woo::json_response(200, out);
+  std::string out;
+  base::JsonWriter w(out);
+  write_order(orders_.at(*id), w);
+  return woo::json_response(200, std::move(out));
 }
 
 }  // namespace invsync::mocks

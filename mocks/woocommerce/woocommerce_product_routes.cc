@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <string>
 
 #include "core/base/url.h"
 #include "mocks/woocommerce/woocommerce_internal.h"
@@ -40,33 +41,10 @@ std::optional<Json> request_params(const base::HttpRequest& request,
 
 // WordPress REST's global `_fields` parameter (WP_REST_Server, since WP 4.9.8): a comma list of
 // top-level keys; the reply objects keep only those. Absent or empty: everything.
-std::optional<std::set<std::string>> requested_fields(
+woo::ProductFields requested_fields(
     const std::vector<std::pair<std::string, std::string>>& params) {
   const auto v = base::query_param(params, "_fields");
-  if (!v || v->empty()) return std::nullopt;
-  std::set<std::string> out;
-  size_t start = 0;
-  while (start <= v->size()) {
-    size_t comma = v->find(',', start);
-    if (comma == std::string::npos) comma = v->size();
-    std::string key = v->substr(start, comma - start);
-    // "a.b" selects inside a; this mock filters the top level only, so keep the whole of a.
-    if (const size_t dot = key.find('.'); dot != std::string::npos) key.resize(dot);
-    if (!key.empty()) out.insert(std::move(key));
-    start = comma + 1;
-  }
-  return out;
-}
-
-void keep_fields(const std::optional<std::set<std::string>>& fields, Json* object) {
-  if (!fields || !object->is_object()) return;
-  for (auto it = object->begin(); it != object->end();) {
-    if (fields->count(it.key()) == 0) {
-      it = object->erase(it);
-    } else {
-      ++it;
-    }
-  }
+  return v ? woo::ProductFields::parse(*v) : woo::ProductFields::all();
 }
 
 base::HttpResponse invalid_json() {
@@ -102,8 +80,7 @@ std::string link_url(const std::string& base,
 }  // namespace
 
 base::HttpResponse WooCommerceMock::list_products(const base::HttpRequest& request,
-                                                  const Params& params, int64_t parent_id,
-                                                  base::Instant now) {
+                                                  const Params& params, int64_t parent_id) {
   int64_t per_page = 10;
   int64_t page = 1;
   if (auto v = base::query_param(params, "per_page")) {
@@ -125,14 +102,16 @@ base::HttpResponse WooCommerceMock::list_products(const base::HttpRequest& reque
   const std::vector<std::string> sku_list = sku ? split_skus(*sku) : std::vector<std::string>{};
   const std::set<std::string> skus(sku_list.begin(), sku_list.end());
   // include=1,2,3: only these ids (WP REST core's `include` collection parameter).
-  std::optional<std::set<int64_t>> include;
+  std::optional<std::vector<int64_t>> include;  // sorted, no repeats
   if (auto v = base::query_param(params, "include")) {
     include.emplace();
     for (const std::string& part : split_skus(*v)) {
       auto id = woo::parse_id(part);
       if (!id) return woo::invalid_param("include", "include[0] is not of type integer.");
-      include->insert(*id);
+      include->push_back(*id);
     }
+    std::sort(include->begin(), include->end());
+    include->erase(std::unique(include->begin(), include->end()), include->end());
   }
   std::vector<const woo::Product*> hits;
   auto consider = [&](const woo::Product& p) {
@@ -151,24 +130,23 @@ base::HttpResponse WooCommerceMock::list_products(const base::HttpRequest& reque
       if (const woo::Product* p = find_product(*id)) consider(*p);
     }
   } else {
-    for (auto it = products_.rbegin(); it != products_.rend(); ++it) consider(it->second);
+    products_.for_each_descending(consider);
   }
   const int64_t total = static_cast<int64_t>(hits.size());
   const int64_t pages = (total + per_page - 1) / per_page;
-  const auto fields = requested_fields(params);
-  const std::set<std::string>* only = fields ? &*fields : nullptr;
-  Json body = Json::array();
+  const woo::ProductFields fields = requested_fields(params);
+  std::string body;
+  base::JsonWriter w(body);
+  w.begin_array();
   for (int64_t i = (page - 1) * per_page; i < std::min(total, page * per_page); ++i) {
-    Json item;
     if (parent_id != 0) {
-      variation_json(*hits[static_cast<size_t>(i)], now, &item, only);
+      write_variation(*hits[static_cast<size_t>(i)], w, fields);
     } else {
-      product_json(*hits[static_cast<size_t>(i)], now, &item, only);
+      write_product(*hits[static_cast<size_t>(i)], w, fields);
     }
-    keep_fields(fields, &item);
-    body.push_back(std::move(item));
   }
-  base::HttpResponse r = woo::json_response(200, body);
+  w.end_array();
+  base::HttpResponse r = woo::json_response(200, std::move(body));
   r.headers.set("X-WP-Total", std::to_string(total));
   r.headers.set("X-WP-TotalPages", std::to_string(pages));
   const std::string path = request.path().starts_with("/wp-json")
@@ -207,16 +185,19 @@ base::HttpResponse WooCommerceMock::batch(const base::HttpRequest& request, int6
   const int64_t max_ms = config_.php_max_execution_s * 1000;
   if (faults_.slow_batch_ms > max_ms)
     budget = total * static_cast<size_t>(max_ms) / static_cast<size_t>(faults_.slow_batch_ms);
-  Json out = Json::object();
+  std::string out;
+  base::JsonWriter w(out);
+  w.begin_object();
   size_t done = 0;
+  std::string result;
   for (const char* key : {"create", "update", "delete"}) {
     if (!body.contains(key) || !body[key].is_array()) continue;
-    Json results = Json::array();
+    w.key(key).begin_array();
     for (const Json& item : body[key]) {
       if (done++ >= budget) break;
-      Json result;
+      result.clear();
       int32_t st = 0;
-      const Json id = item.is_object() && item.contains("id") ? item["id"] : item;
+      const Json& id = item.is_object() && item.contains("id") ? item["id"] : item;
       if (std::string_view(key) == "create") {
         st = item.is_object() ? create_item(parent_id, item, now, &result) : 400;
       } else if (std::string_view(key) == "update") {
@@ -226,19 +207,25 @@ base::HttpResponse WooCommerceMock::batch(const base::HttpRequest& request, int6
       } else {
         st = delete_item(parent_id, id.is_number_integer() ? id.get<int64_t>() : 0, now, &result);
       }
-      if (st >= 400) {
-        Json e = Json::object();
-        e["id"] = id.is_number_integer() ? id : Json(0);
-        e["error"] = result.is_object()
-                         ? result
-                         : woo::error_json(400, "rest_invalid_param",
-                                           "Invalid parameter(s): " + std::string(key));
-        result = std::move(e);
+      if (st < 400) {
+        w.raw(result);
+        continue;
       }
-      results.push_back(std::move(result));
+      w.begin_object().key("id");
+      if (id.is_number_unsigned()) {
+        w.value(id.get<uint64_t>());
+      } else {
+        w.value(id.is_number_integer() ? id.get<int64_t>() : int64_t{0});
+      }
+      w.key("error").raw(result.empty()
+                             ? woo::error_json(400, "rest_invalid_param",
+                                               "Invalid parameter(s): " + std::string(key))
+                             : result);
+      w.end_object();
     }
-    out[key] = std::move(results);
+    w.end_array();
   }
+  w.end_object();
   if (budget < total) {
     ++stats_["php_timeouts"];
     return base::HttpResponse::text(
@@ -248,7 +235,7 @@ base::HttpResponse WooCommerceMock::batch(const base::HttpRequest& request, int6
             " seconds exceeded in <b>/home/shopuser/public_html/wp-includes/class-wpdb.php</b> "
             "on line <b>2351</b><br />\n");
   }
-  base::HttpResponse r = woo::json_response(200, out);
+  base::HttpResponse r = woo::json_response(200, std::move(out));
   if (faults_.slow_batch_ms > 0) {
     r.headers.set("X-Mock-Server-Time-Ms", std::to_string(faults_.slow_batch_ms));
   }
@@ -256,16 +243,15 @@ base::HttpResponse WooCommerceMock::batch(const base::HttpRequest& request, int6
 }
 
 base::HttpResponse WooCommerceMock::route_products(const base::HttpRequest& request,
-                                                   const std::vector<std::string>& parts,
-                                                   const Params& params, const Caller& caller,
-                                                   base::Instant now) {
+                                                   PathParts parts, const Params& params,
+                                                   const Caller& caller, base::Instant now) {
   const std::string& m = request.method;
   const bool authed = caller.authenticated;
   if (parts.size() == 1) {
     if (m == "GET") {
       if (!authed)
         return denied("woocommerce_rest_cannot_view", "Sorry, you cannot list resources.");
-      return list_products(request, params, 0, now);
+      return list_products(request, params, 0);
     }
     if (m != "POST") return no_route();
     if (!authed) {
@@ -274,9 +260,9 @@ base::HttpResponse WooCommerceMock::route_products(const base::HttpRequest& requ
     }
     auto body = request_params(request, {});
     if (!body) return invalid_json();
-    Json out;
+    std::string out;
     const int32_t st = create_item(0, *body, now, &out);
-    return woo::json_response(st, out);
+    return woo::json_response(st, std::move(out));
   }
   if (parts.size() == 2 && parts[1] == "batch") {
     if (!is_edit(m)) return no_route();
@@ -290,25 +276,24 @@ base::HttpResponse WooCommerceMock::route_products(const base::HttpRequest& requ
 }
 
 base::HttpResponse WooCommerceMock::route_product_item(const base::HttpRequest& request,
-                                                       const std::vector<std::string>& parts,
-                                                       const Params& params, const Caller& caller,
-                                                       base::Instant now) {
+                                                       PathParts parts, const Params& params,
+                                                       const Caller& caller, base::Instant now) {
   const std::string& m = request.method;
   const bool authed = caller.authenticated;
   const std::optional<int64_t> id = woo::parse_id(parts[1]);
   if (!id) return no_route();
   const bool exists = find_product(*id) != nullptr;
   if (parts.size() == 2) {
-    Json out;
+    std::string out;
     if (m == "GET") {
       if (exists && !authed) {
         return denied("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource.");
       }
       if (!exists)
         return woo::error_response(404, "woocommerce_rest_product_invalid_id", "Invalid ID.");
-      product_json(*find_product(*id), now, &out);
-      keep_fields(requested_fields(params), &out);
-      return woo::json_response(200, out);
+      base::JsonWriter w(out);
+      write_product(*find_product(*id), w, requested_fields(params));
+      return woo::json_response(200, std::move(out));
     }
     if (is_edit(m)) {
       if (exists && !authed) {
@@ -317,14 +302,16 @@ base::HttpResponse WooCommerceMock::route_product_item(const base::HttpRequest& 
       }
       auto body = request_params(request, params);
       if (!body) return invalid_json();
-      return woo::json_response(update_product_item(*id, *body, now, &out), out);
+      const int32_t st = update_product_item(*id, *body, now, &out);
+      return woo::json_response(st, std::move(out));
     }
     if (m == "DELETE") {
       if (exists && !authed) {
         return denied("woocommerce_rest_cannot_delete",
                       "Sorry, you are not allowed to delete this resource.");
       }
-      return woo::json_response(delete_item(0, *id, now, &out), out);
+      const int32_t st = delete_item(0, *id, now, &out);
+      return woo::json_response(st, std::move(out));
     }
     return no_route();
   }
@@ -333,9 +320,9 @@ base::HttpResponse WooCommerceMock::route_product_item(const base::HttpRequest& 
 }
 
 base::HttpResponse WooCommerceMock::route_variations(const base::HttpRequest& request,
-                                                     const std::vector<std::string>& parts,
-                                                     const Params& params, const Caller& caller,
-                                                     base::Instant now, int64_t parent_id) {
+                                                     PathParts parts, const Params& params,
+                                                     const Caller& caller, base::Instant now,
+                                                     int64_t parent_id) {
   const std::string& m = request.method;
   const bool authed = caller.authenticated;
   const std::optional<int64_t> id = parent_id;
@@ -344,7 +331,7 @@ base::HttpResponse WooCommerceMock::route_variations(const base::HttpRequest& re
     if (m == "GET") {
       if (!authed)
         return denied("woocommerce_rest_cannot_view", "Sorry, you cannot list resources.");
-      return list_products(request, params, *id, now);
+      return list_products(request, params, *id);
     }
     if (m != "POST") return no_route();
     if (!authed) {
@@ -356,9 +343,9 @@ base::HttpResponse WooCommerceMock::route_variations(const base::HttpRequest& re
     }
     auto body = request_params(request, {});
     if (!body) return invalid_json();
-    Json out;
+    std::string out;
     const int32_t st = create_item(*id, *body, now, &out);
-    return woo::json_response(st, out);
+    return woo::json_response(st, std::move(out));
   }
   if (parts[3] == "batch") {
     if (!is_edit(m)) return no_route();
@@ -374,7 +361,7 @@ base::HttpResponse WooCommerceMock::route_variations(const base::HttpRequest& re
   const std::optional<int64_t> vid = woo::parse_id(parts[3]);
   if (!vid) return no_route();
   const woo::Product* v = find_product(*vid);
-  Json out;
+  std::string out;
   if (m == "GET") {
     if (v != nullptr && !authed) {
       return denied("woocommerce_rest_cannot_view", "Sorry, you cannot view this resource.");
@@ -383,8 +370,9 @@ base::HttpResponse WooCommerceMock::route_variations(const base::HttpRequest& re
       return woo::error_response(404, "woocommerce_rest_product_variation_invalid_id",
                                  "Invalid ID.");
     }
-    variation_json(*v, now, &out);
-    return woo::json_response(200, out);
+    base::JsonWriter w(out);
+    write_variation(*v, w);
+    return woo::json_response(200, std::move(out));
   }
   if (is_edit(m) || m == "DELETE") {
     if (v != nullptr && !authed) {
@@ -393,10 +381,15 @@ base::HttpResponse WooCommerceMock::route_variations(const base::HttpRequest& re
           m == "DELETE" ? "Sorry, you are not allowed to delete this resource."
                         : "Sorry, you are not allowed to edit this resource.");
     }
-    if (m == "DELETE") return woo::json_response(delete_item(*id, *vid, now, &out), out);
-    auto body = request_params(request, params);
-    if (!body) return invalid_json();
-    return woo::json_response(update_variation_item(*id, *vid, *body, now, &out), out);
+    int32_t st = 0;
+    if (m == "DELETE") {
+      st = delete_item(*id, *vid, now, &out);
+    } else {
+      auto body = request_params(request, params);
+      if (!body) return invalid_json();
+      st = update_variation_item(*id, *vid, *body, now, &out);
+    }
+    return woo::json_response(st, std::move(out));
   }
   return no_route();
 }

@@ -11,6 +11,36 @@ namespace invsync::mocks {
 namespace {
 
 using woo::Json;
+using woo::ProductKey;
+
+// Key order of a product object, and of a variation object (WC_REST_Product_Variations).
+constexpr ProductKey kProductKeys[] = {
+    ProductKey::kId,           ProductKey::kName,
+    ProductKey::kSlug,         ProductKey::kPermalink,
+    ProductKey::kDateCreated,  ProductKey::kDateCreatedGmt,
+    ProductKey::kDateModified, ProductKey::kDateModifiedGmt,
+    ProductKey::kType,         ProductKey::kStatus,
+    ProductKey::kSku,          ProductKey::kPrice,
+    ProductKey::kRegularPrice, ProductKey::kSalePrice,
+    ProductKey::kOnSale,       ProductKey::kPurchasable,
+    ProductKey::kManageStock,  ProductKey::kStockQuantity,
+    ProductKey::kBackorders,   ProductKey::kBackordersAllowed,
+    ProductKey::kBackordered,  ProductKey::kLowStockAmount,
+    ProductKey::kParentId,     ProductKey::kVariations,
+    ProductKey::kMetaData,     ProductKey::kStockStatus,
+    ProductKey::kLinks,
+};
+constexpr ProductKey kVariationKeys[] = {
+    ProductKey::kId,           ProductKey::kDateCreated,     ProductKey::kDateCreatedGmt,
+    ProductKey::kDateModified, ProductKey::kDateModifiedGmt, ProductKey::kPermalink,
+    ProductKey::kSku,          ProductKey::kPrice,           ProductKey::kRegularPrice,
+    ProductKey::kSalePrice,    ProductKey::kOnSale,          ProductKey::kStatus,
+    ProductKey::kPurchasable,  ProductKey::kManageStock,     ProductKey::kStockQuantity,
+    ProductKey::kStockStatus,  ProductKey::kBackorders,      ProductKey::kBackordersAllowed,
+    ProductKey::kBackordered,  ProductKey::kLowStockAmount,  ProductKey::kAttributes,
+    ProductKey::kMenuOrder,    ProductKey::kMetaData,        ProductKey::kName,
+    ProductKey::kParentId,     ProductKey::kLinks,
+};
 
 constexpr const char* kUseVariationsEndpoint =
     "To manipulate product variations you should use the "
@@ -46,10 +76,7 @@ std::string to_lower(std::string s) {
 
 }  // namespace
 
-const woo::Product* WooCommerceMock::find_product(int64_t id) const {
-  auto it = products_.find(id);
-  return it == products_.end() ? nullptr : &it->second;
-}
+const woo::Product* WooCommerceMock::find_product(int64_t id) const { return products_.find(id); }
 
 const woo::Product* WooCommerceMock::find_sku(std::string_view sku) const {
   auto it = sku_index_.find(sku);
@@ -66,14 +93,16 @@ const woo::Product* WooCommerceMock::stock_owner(const woo::Product& p) const {
   return nullptr;
 }
 
-std::string WooCommerceMock::effective_manage_stock(const woo::Product& p) const {
-  if (p.manage_stock)
-    return config_.manage_stock_option || p.type == "variation" ? "true" : "false";
+WooCommerceMock::ManageStock WooCommerceMock::effective_manage_stock(const woo::Product& p) const {
+  if (p.manage_stock) {
+    return config_.manage_stock_option || p.type == "variation" ? ManageStock::kTrue
+                                                                : ManageStock::kFalse;
+  }
   if (p.type == "variation") {
     const woo::Product* parent = find_product(p.parent_id);
-    if (parent != nullptr && parent->manage_stock) return "parent";
+    if (parent != nullptr && parent->manage_stock) return ManageStock::kParent;
   }
-  return "false";
+  return ManageStock::kFalse;
 }
 
 void WooCommerceMock::validate_props(woo::Product* p) {
@@ -93,118 +122,181 @@ void WooCommerceMock::validate_props(woo::Product* p) {
 }
 
 void WooCommerceMock::sync_parent(int64_t parent_id) {
-  auto it = products_.find(parent_id);
-  if (it == products_.end() || it->second.manage_stock) return;
+  woo::Product* parent = products_.find(parent_id);
+  if (parent == nullptr || parent->manage_stock) return;
   bool in = false;
   bool back = false;
-  for (int64_t vid : it->second.variations) {
+  for (int64_t vid : parent->variations) {
     const woo::Product* v = find_product(vid);
     if (v == nullptr) continue;
     in = in || v->stock_status == "instock";
     back = back || v->stock_status == "onbackorder";
   }
-  it->second.stock_status = in ? "instock" : (back ? "onbackorder" : "outofstock");
+  parent->stock_status = in ? "instock" : (back ? "onbackorder" : "outofstock");
 }
 
-void WooCommerceMock::product_json(const woo::Product& p, base::Instant now, Json* out,
-                                   const std::set<std::string>* fields) const {
-  (void)now;
-  auto want = [fields](const char* key) { return fields == nullptr || fields->count(key) != 0; };
-  const std::string manage = effective_manage_stock(p);
-  const woo::Product* parent = p.type == "variation" ? find_product(p.parent_id) : nullptr;
-  const bool inherit = manage == "parent" && parent != nullptr;
-  const std::optional<int64_t> qty = inherit ? parent->stock_quantity : p.stock_quantity;
-  const std::string status = inherit ? parent->stock_status : p.stock_status;
-  const base::WallTime created = wall(p.created);
-  const base::WallTime modified = wall(p.modified);
-  const std::string home = config_.home_url;
-  Json& j = *out;
-  j = Json::object();
-  if (want("id")) j["id"] = p.id;
-  if (want("name")) j["name"] = p.name;
-  if (want("slug")) j["slug"] = to_lower(p.sku);
-  if (want("permalink")) j["permalink"] = home + "product/" + to_lower(p.sku) + "/";
-  if (want("date_created")) j["date_created"] = woo::local_date(created, config_.utc_offset_minutes);
-  if (want("date_created_gmt")) j["date_created_gmt"] = woo::gmt_date(created);
-  if (want("date_modified")) j["date_modified"] = woo::local_date(modified, config_.utc_offset_minutes);
-  if (want("date_modified_gmt")) j["date_modified_gmt"] = woo::gmt_date(modified);
-  if (want("type")) j["type"] = p.type;
-  if (want("status")) j["status"] = "publish";
-  if (want("sku")) j["sku"] = p.sku;
-  if (want("price")) j["price"] = woo::money(p.price_cents);
-  if (want("regular_price")) j["regular_price"] = woo::money(p.price_cents);
-  if (want("sale_price")) j["sale_price"] = "";
-  if (want("on_sale")) j["on_sale"] = false;
-  if (want("purchasable")) j["purchasable"] = true;
-  if (want("manage_stock")) j["manage_stock"] = manage == "parent" ? Json("parent") : Json(manage == "true");
-  if (want("stock_quantity")) j["stock_quantity"] = qty ? Json(*qty) : Json(nullptr);
-  if (want("backorders")) j["backorders"] = p.backorders;
-  if (want("backorders_allowed")) j["backorders_allowed"] = p.backorders != "no";
-  if (want("backordered")) j["backordered"] = false;
-  if (want("low_stock_amount")) j["low_stock_amount"] = p.low_stock_amount ? Json(*p.low_stock_amount) : Json(nullptr);
-  if (want("parent_id")) j["parent_id"] = p.parent_id;
-  if (want("variations")) j["variations"] = p.variations;
-  if (want("meta_data")) j["meta_data"] = Json::array();
-  if (want("stock_status")) j["stock_status"] = status;
-  if (!want("_links")) return;
-  const std::string self = home + "wp-json/wc/v3/products/" + std::to_string(p.id);
-  j["_links"] = {{"self", {{{"href", self}}}},
-                 {"collection", {{{"href", home + "wp-json/wc/v3/products"}}}}};
-  if (p.parent_id != 0) {
-    j["_links"]["up"] = {
-        {{"href", home + "wp-json/wc/v3/products/" + std::to_string(p.parent_id)}}};
+void WooCommerceMock::write_product(const woo::Product& p, base::JsonWriter& w,
+                                    woo::ProductFields fields) const {
+  w.begin_object();
+  for (const ProductKey key : kProductKeys) {
+    if (!fields.has(key)) continue;
+    w.key(woo::key_name(key));
+    write_product_value(key, p, /*variation=*/false, w);
   }
+  w.end_object();
 }
 
-void WooCommerceMock::variation_json(const woo::Product& v, base::Instant now, Json* out,
-                                     const std::set<std::string>* fields) const {
-  auto want = [fields](const char* key) { return fields == nullptr || fields->count(key) != 0; };
-  Json full;
-  product_json(v, now, &full, fields);
-  Json& j = *out;
-  j = Json::object();
-  for (const char* key : {"id",
-                          "date_created",
-                          "date_created_gmt",
-                          "date_modified",
-                          "date_modified_gmt",
-                          "permalink",
-                          "sku",
-                          "price",
-                          "regular_price",
-                          "sale_price",
-                          "on_sale",
-                          "status",
-                          "purchasable",
-                          "manage_stock",
-                          "stock_quantity",
-                          "stock_status",
-                          "backorders",
-                          "backorders_allowed",
-                          "backordered",
-                          "low_stock_amount"}) {
-    if (want(key)) j[key] = full[key];
+void WooCommerceMock::write_variation(const woo::Product& v, base::JsonWriter& w,
+                                      woo::ProductFields fields) const {
+  w.begin_object();
+  for (const ProductKey key : kVariationKeys) {
+    if (!fields.has(key)) continue;
+    w.key(woo::key_name(key));
+    write_product_value(key, v, /*variation=*/true, w);
   }
-  if (want("attributes")) j["attributes"] = {{{"id", 0}, {"name", "Option"}, {"option", v.sku}}};
-  if (want("menu_order")) j["menu_order"] = 0;
-  if (want("meta_data")) j["meta_data"] = Json::array();
-  if (want("name")) j["name"] = v.name;
-  if (want("parent_id")) j["parent_id"] = v.parent_id;
-  if (!want("_links")) return;
-  const std::string base =
-      config_.home_url + "wp-json/wc/v3/products/" + std::to_string(v.parent_id);
-  j["_links"] = {{"self", {{{"href", base + "/variations/" + std::to_string(v.id)}}}},
-                 {"collection", {{{"href", base + "/variations"}}}},
-                 {"up", {{{"href", base}}}}};
+  w.end_object();
+}
+
+void WooCommerceMock::write_product_value(ProductKey key, const woo::Product& p, bool variation,
+                                          base::JsonWriter& w) const {
+  const std::string& home = config_.home_url;
+  // The stock a variation shows when it inherits its parent's ("manage_stock": "parent").
+  auto stock_view = [&]() -> const woo::Product& {
+    if (effective_manage_stock(p) != ManageStock::kParent) return p;
+    const woo::Product* parent = find_product(p.parent_id);
+    return parent != nullptr ? *parent : p;
+  };
+  switch (key) {
+    case ProductKey::kId:
+      w.value(p.id);
+      return;
+    case ProductKey::kName:
+      w.value(p.name);
+      return;
+    case ProductKey::kSlug:
+      w.value(to_lower(p.sku));
+      return;
+    case ProductKey::kPermalink:
+      w.value(home + "product/" + to_lower(p.sku) + "/");
+      return;
+    case ProductKey::kDateCreated:
+      w.value(dates_.local(wall(p.created)));
+      return;
+    case ProductKey::kDateCreatedGmt:
+      w.value(dates_.gmt(wall(p.created)));
+      return;
+    case ProductKey::kDateModified:
+      w.value(dates_.local(wall(p.modified)));
+      return;
+    case ProductKey::kDateModifiedGmt:
+      w.value(dates_.gmt(wall(p.modified)));
+      return;
+    case ProductKey::kType:
+      w.value(p.type);
+      return;
+    case ProductKey::kStatus:
+      w.value("publish");
+      return;
+    case ProductKey::kSku:
+      w.value(p.sku);
+      return;
+    case ProductKey::kPrice:
+    case ProductKey::kRegularPrice:
+      w.value(woo::money(p.price_cents));
+      return;
+    case ProductKey::kSalePrice:
+      w.value("");
+      return;
+    case ProductKey::kOnSale:
+      w.value(false);
+      return;
+    case ProductKey::kPurchasable:
+      w.value(true);
+      return;
+    case ProductKey::kManageStock: {
+      const ManageStock manage = effective_manage_stock(p);
+      if (manage == ManageStock::kParent) {
+        w.value("parent");
+      } else {
+        w.value(manage == ManageStock::kTrue);
+      }
+      return;
+    }
+    case ProductKey::kStockQuantity: {
+      const std::optional<int64_t>& qty = stock_view().stock_quantity;
+      if (qty) {
+        w.value(*qty);
+      } else {
+        w.null();
+      }
+      return;
+    }
+    case ProductKey::kBackorders:
+      w.value(p.backorders);
+      return;
+    case ProductKey::kBackordersAllowed:
+      w.value(p.backorders != "no");
+      return;
+    case ProductKey::kBackordered:
+      w.value(false);
+      return;
+    case ProductKey::kLowStockAmount:
+      if (p.low_stock_amount) {
+        w.value(*p.low_stock_amount);
+      } else {
+        w.null();
+      }
+      return;
+    case ProductKey::kParentId:
+      w.value(p.parent_id);
+      return;
+    case ProductKey::kVariations:
+      w.begin_array();
+      for (const int64_t id : p.variations) w.value(id);
+      w.end_array();
+      return;
+    case ProductKey::kMetaData:
+      w.begin_array().end_array();
+      return;
+    case ProductKey::kStockStatus:
+      w.value(stock_view().stock_status);
+      return;
+    case ProductKey::kAttributes:
+      w.begin_array().begin_object();
+      w.field("id", int64_t{0}).field("name", "Option").field("option", p.sku);
+      w.end_object().end_array();
+      return;
+    case ProductKey::kMenuOrder:
+      w.value(int64_t{0});
+      return;
+    case ProductKey::kLinks: {
+      const std::string products = home + "wp-json/wc/v3/products";
+      auto link = [&w](std::string_view rel, const std::string& href) {
+        w.key(rel).begin_array().begin_object().field("href", href).end_object().end_array();
+      };
+      w.begin_object();
+      if (variation) {
+        const std::string parent = products + "/" + std::to_string(p.parent_id);
+        link("self", parent + "/variations/" + std::to_string(p.id));
+        link("collection", parent + "/variations");
+        link("up", parent);
+      } else {
+        link("self", products + "/" + std::to_string(p.id));
+        link("collection", products);
+        if (p.parent_id != 0) link("up", products + "/" + std::to_string(p.parent_id));
+      }
+      w.end_object();
+      return;
+    }
+    case ProductKey::kCount:
+      break;
+  }
 }
 
 int32_t WooCommerceMock::apply_stock_fields(woo::Product* p, const Json& body, bool variation,
-                                            Json* out) {
-  auto bad = [&](const std::string& name, const std::string& reason) {
-    Json params = Json::object();
-    params[name] = reason;
-    *out = woo::error_json(400, "rest_invalid_param", "Invalid parameter(s): " + name,
-                           Json{{"params", params}});
+                                            std::string* out) {
+  auto bad = [&](std::string_view name, std::string_view reason) {
+    *out = woo::invalid_param_json(name, reason);
     return 400;
   };
   std::optional<bool> manage;
@@ -259,17 +351,17 @@ int32_t WooCommerceMock::apply_stock_fields(woo::Product* p, const Json& body, b
 }
 
 int32_t WooCommerceMock::update_product_item(int64_t id, const Json& body, base::Instant now,
-                                             Json* out) {
-  auto it = products_.find(id);
-  if (it == products_.end()) {
+                                             std::string* out) {
+  woo::Product* stored = products_.find(id);
+  if (stored == nullptr) {
     *out = woo::error_json(400, "woocommerce_rest_product_invalid_id", "Invalid ID.");
     return 400;
   }
-  if (it->second.type == "variation") {
+  if (stored->type == "variation") {
     *out = woo::error_json(404, "woocommerce_rest_invalid_product_id", kUseVariationsEndpoint);
     return 404;
   }
-  woo::Product p = it->second;
+  woo::Product p = *stored;
   if (body.contains("sku") && body["sku"].is_string() && body["sku"] != p.sku) {
     const std::string sku = body["sku"].get<std::string>();
     if (!sku.empty() && sku_index_.contains(sku)) {
@@ -284,38 +376,40 @@ int32_t WooCommerceMock::update_product_item(int64_t id, const Json& body, base:
   if (const int32_t st = apply_stock_fields(&p, body, false, out); st != 0) return st;
   if (p.type != "variable" || p.manage_stock) validate_props(&p);
   p.modified = now;
-  it->second = p;
+  *stored = p;
   if (p.type == "variable") sync_parent(p.id);
   emit("product.updated", p.id, now);
-  product_json(p, now, out);
+  base::JsonWriter w(*out);
+  write_product(p, w);
   return 200;
 }
 
 int32_t WooCommerceMock::update_variation_item(int64_t parent_id, int64_t id, const Json& body,
-                                               base::Instant now, Json* out) {
-  auto it = products_.find(id);
-  if (it == products_.end() || it->second.type != "variation") {
+                                               base::Instant now, std::string* out) {
+  woo::Product* stored = products_.find(id);
+  if (stored == nullptr || stored->type != "variation") {
     *out = woo::error_json(400, "woocommerce_rest_product_variation_invalid_id", "Invalid ID.");
     return 400;
   }
-  if (it->second.parent_id != parent_id) {
+  if (stored->parent_id != parent_id) {
     *out = woo::error_json(403, "woocommerce_rest_cannot_edit",
                            "Parent product does not match current variation.");
     return 403;
   }
-  woo::Product v = it->second;
+  woo::Product v = *stored;
   if (const int32_t st = apply_stock_fields(&v, body, true, out); st != 0) return st;
   validate_props(&v);
   v.modified = now;
-  it->second = v;
+  *stored = v;
   sync_parent(parent_id);
   emit("product.updated", v.id, now);  // woocommerce_update_product_variation
-  variation_json(v, now, out);
+  base::JsonWriter w(*out);
+  write_variation(v, w);
   return 200;
 }
 
 int32_t WooCommerceMock::create_item(int64_t parent_id, const Json& body, base::Instant now,
-                                     Json* out) {
+                                     std::string* out) {
   woo::Product p;
   p.id = next_post_id_;
   p.created = now;
@@ -336,33 +430,36 @@ int32_t WooCommerceMock::create_item(int64_t parent_id, const Json& body, base::
   ++next_post_id_;
   products_[p.id] = p;
   if (!p.sku.empty()) sku_index_[p.sku] = p.id;
+  base::JsonWriter w(*out);
   if (parent_id != 0) {
     products_[parent_id].variations.push_back(p.id);
     sync_parent(parent_id);
-    variation_json(p, now, out);
+    write_variation(p, w);
   } else {
     emit("product.created", p.id, now);
-    product_json(p, now, out);
+    write_product(p, w);
   }
   return 201;
 }
 
-int32_t WooCommerceMock::delete_item(int64_t parent_id, int64_t id, base::Instant now, Json* out) {
-  auto it = products_.find(id);
+int32_t WooCommerceMock::delete_item(int64_t parent_id, int64_t id, base::Instant now,
+                                     std::string* out) {
+  const woo::Product* doomed_item = products_.find(id);
   const bool want_variation = parent_id != 0;
-  if (it == products_.end() || (it->second.type == "variation") != want_variation ||
-      (want_variation && it->second.parent_id != parent_id)) {
+  if (doomed_item == nullptr || (doomed_item->type == "variation") != want_variation ||
+      (want_variation && doomed_item->parent_id != parent_id)) {
     const char* code = want_variation ? "woocommerce_rest_product_variation_invalid_id"
                                       : "woocommerce_rest_product_invalid_id";
     *out = woo::error_json(404, code, "Invalid ID.");
     return 404;
   }
+  base::JsonWriter w(*out);
   if (want_variation) {
-    variation_json(it->second, now, out);
+    write_variation(*doomed_item, w);
   } else {
-    product_json(it->second, now, out);
+    write_product(*doomed_item, w);
   }
-  std::vector<int64_t> doomed = it->second.variations;
+  std::vector<int64_t> doomed = doomed_item->variations;
   doomed.push_back(id);
   for (int64_t d : doomed) {
     const woo::Product* p = find_product(d);

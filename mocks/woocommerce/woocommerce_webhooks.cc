@@ -4,6 +4,9 @@
 // on the 7th consecutive failure; the unsigned form-encoded ping on creation.
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
+#include <utility>
 
 #include "core/base/crypto.h"
 #include "mocks/woocommerce/woocommerce_internal.h"
@@ -17,6 +20,22 @@ using woo::Json;
 constexpr std::array<const char*, 5> kTopics = {"order.created", "order.updated", "product.created",
                                                 "product.updated", "product.deleted"};
 constexpr std::string_view kDupSuffix = "-dup";
+constexpr std::string_view kDeliveryPrefix = "woo-";
+constexpr std::string_view kPingPrefix = "woo-ping-";
+
+// The seq of a delivery id "woo-<seq>" or "woo-ping-<seq>" (the seq as std::to_string writes
+// it, nothing else), and whether it names a ping.
+std::optional<std::pair<uint64_t, bool>> parse_delivery_id(std::string_view id) {
+  const bool ping = id.starts_with(kPingPrefix);
+  if (!ping && !id.starts_with(kDeliveryPrefix)) return std::nullopt;
+  id.remove_prefix(ping ? kPingPrefix.size() : kDeliveryPrefix.size());
+  uint64_t seq = 0;
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), seq);
+  if (ec != std::errc() || end != id.data() + id.size() || (id.size() > 1 && id[0] == '0')) {
+    return std::nullopt;
+  }
+  return std::pair{seq, ping};
+}
 
 }  // namespace
 
@@ -28,7 +47,7 @@ void WooCommerceMock::emit(std::string_view topic, int64_t resource_id, base::In
       continue;
     }
     if (!config_.webhook_async) {
-      if (auto d = build_delivery(hook, resource_id, now, now)) {
+      if (auto d = build_delivery(hook, resource_id, now)) {
         queue_.push(std::move(*d), faults_.common, prng_);
       }
       continue;
@@ -41,74 +60,80 @@ void WooCommerceMock::emit(std::string_view topic, int64_t resource_id, base::In
       ++stats_["webhooks_coalesced"];
       continue;
     }
-    pending_.push_back(Pending{hook.id, resource_id, now + config_.delivery_delay, next_seq_++});
+    const Pending p{hook.id, resource_id, now + config_.delivery_delay, next_seq_++};
+    // Kept in delivery order (due, then seq); seq only grows, so a new entry goes after its equals.
+    pending_.insert(
+        std::upper_bound(pending_.begin(), pending_.end(), p,
+                         [](const Pending& a, const Pending& b) { return a.due < b.due; }),
+        p);
   }
 }
 
-std::string WooCommerceMock::resource_body(std::string_view topic, int64_t resource_id,
-                                           base::Instant now) const {
-  Json payload;
+std::string WooCommerceMock::resource_body(std::string_view topic, int64_t resource_id) const {
+  std::string payload;
+  base::JsonWriter w(payload);
   if (topic.ends_with(".deleted")) {
-    payload = Json{{"id", resource_id}};
+    w.begin_object().field("id", resource_id).end_object();
   } else if (topic.starts_with("order.")) {
     auto it = orders_.find(resource_id);
     if (it == orders_.end()) return "";
-    order_json(it->second, &payload);
+    write_order(it->second, w);
   } else {
     const woo::Product* p = find_product(resource_id);
     if (p == nullptr) return "";
-    product_json(*p, now, &payload);
+    write_product(*p, w);
   }
-  return woo::encode(payload);
+  return woo::wp_escape(std::move(payload));
 }
 
 std::optional<WebhookDelivery> WooCommerceMock::build_delivery(const woo::Webhook& hook,
                                                                int64_t resource_id,
-                                                               base::Instant due,
-                                                               base::Instant now) {
-  std::string body = resource_body(hook.topic, resource_id, now);
+                                                               base::Instant due) {
+  std::string body = resource_body(hook.topic, resource_id);
   if (body.empty()) return std::nullopt;
   const size_t dot = hook.topic.find('.');
   const std::string hash_input =
       std::to_string(hook.id) + std::to_string(wall(due).unix_s());  // wp_hash(id . time())
   WebhookDelivery d;
-  d.delivery_id = "woo-" + std::to_string(next_seq_++);
+  const uint64_t seq = next_seq_++;
+  d.delivery_id = std::string(kDeliveryPrefix) + std::to_string(seq);
   d.due = due;
   d.request.method = "POST";
   d.request.target = config_.webhook_target;
   d.request.timeout = config_.delivery_timeout;
-  auto& h = d.request.headers;
-  h.set("User-Agent", "WooCommerce/" + config_.woocommerce_version + " Hookshot (WordPress/" +
+  auto& h = d.request.headers;  // a new request: add() skips the name lookup set() does
+  h.add("User-Agent", "WooCommerce/" + config_.woocommerce_version + " Hookshot (WordPress/" +
                           config_.wordpress_version + ")");
-  h.set("Content-Type", "application/json");
-  h.set("X-WC-Webhook-Source", config_.home_url);
-  h.set("X-WC-Webhook-Topic", hook.topic);
-  h.set("X-WC-Webhook-Resource", hook.topic.substr(0, dot));
-  h.set("X-WC-Webhook-Event", hook.topic.substr(dot + 1));
-  h.set("X-WC-Webhook-Signature",
+  h.add("Content-Type", "application/json");
+  h.add("X-WC-Webhook-Source", config_.home_url);
+  h.add("X-WC-Webhook-Topic", hook.topic);
+  h.add("X-WC-Webhook-Resource", hook.topic.substr(0, dot));
+  h.add("X-WC-Webhook-Event", hook.topic.substr(dot + 1));
+  h.add("X-WC-Webhook-Signature",
         base::base64_encode(base::hmac_sha256(config_.webhook_secret, body)));
-  h.set("X-WC-Webhook-ID", std::to_string(hook.id));
-  h.set(
+  h.add("X-WC-Webhook-ID", std::to_string(hook.id));
+  h.add(
       "X-WC-Webhook-Delivery-ID",
       base::hex_encode(base::hmac_sha256("wp-salt:" + config_.home_url, hash_input)).substr(0, 32));
   d.request.body = std::move(body);
-  in_flight_[d.delivery_id] = {hook.id, false};
+  in_flight_[seq] = {hook.id, false};
   return d;
 }
 
 void WooCommerceMock::queue_ping(const woo::Webhook& hook, base::Instant now) {
   WebhookDelivery d;
-  d.delivery_id = "woo-ping-" + std::to_string(next_seq_++);
+  const uint64_t seq = next_seq_++;
+  d.delivery_id = std::string(kPingPrefix) + std::to_string(seq);
   d.due = now;
   d.request.method = "POST";
   d.request.target = config_.webhook_target;
   d.request.timeout = config_.ping_timeout;
-  d.request.headers.set("User-Agent", "WooCommerce/" + config_.woocommerce_version +
+  d.request.headers.add("User-Agent", "WooCommerce/" + config_.woocommerce_version +
                                           " Hookshot (WordPress/" + config_.wordpress_version +
                                           ")");
-  d.request.headers.set("Content-Type", "application/x-www-form-urlencoded");
+  d.request.headers.add("Content-Type", "application/x-www-form-urlencoded");
   d.request.body = "webhook_id=" + std::to_string(hook.id);
-  in_flight_[d.delivery_id] = {hook.id, true};
+  in_flight_[seq] = {hook.id, true};
   ++stats_["pings_queued"];
   queue_.push_exact(std::move(d));
 }
@@ -141,21 +166,18 @@ std::optional<woo::Webhook> WooCommerceMock::webhook(int64_t webhook_id) const {
 }
 
 std::vector<WebhookDelivery> WooCommerceMock::take_due_webhooks(base::Instant now) {
-  std::stable_sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
-    return a.due != b.due ? a.due < b.due : a.seq < b.seq;
-  });
   size_t n = 0;
   while (n < pending_.size() && pending_[n].due <= now) {
     const Pending p = pending_[n++];
     // Action Scheduler runs the action: deliver() does not re-check the webhook's status.
-    if (auto d = build_delivery(webhooks_.at(p.webhook_id), p.resource_id, p.due, now)) {
+    if (auto d = build_delivery(webhooks_.at(p.webhook_id), p.resource_id, p.due)) {
       queue_.push(std::move(*d), faults_.common, prng_);
     }
   }
   pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(n));
   std::vector<WebhookDelivery> due = queue_.take_due(now);
   for (const WebhookDelivery& d : due) {
-    ++stats_[d.delivery_id.starts_with("woo-ping-") ? "pings_sent" : "webhooks_sent"];
+    ++stats_[d.delivery_id.starts_with(kPingPrefix) ? "pings_sent" : "webhooks_sent"];
   }
   return due;
 }
@@ -164,8 +186,10 @@ void WooCommerceMock::on_webhook_result(std::string_view delivery_id, int32_t st
                                         base::Instant /*now*/) {
   std::string_view id = delivery_id;
   if (id.ends_with(kDupSuffix)) id.remove_suffix(kDupSuffix.size());
-  auto it = in_flight_.find(std::string(id));
-  if (it == in_flight_.end()) return;
+  const auto parsed = parse_delivery_id(id);
+  if (!parsed) return;
+  auto it = in_flight_.find(parsed->first);
+  if (it == in_flight_.end() || it->second.second != parsed->second) return;
   const auto [hook_id, is_ping] = it->second;
   if (is_ping) {  // must be exactly 200; the REST API ignores the outcome
     ++stats_[status == 200 ? "pings_ok" : "pings_failed"];

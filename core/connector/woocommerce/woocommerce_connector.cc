@@ -78,14 +78,14 @@ void WooCommerceConnector::fetch_page(std::shared_ptr<Pages> pages, std::string 
   deps_.api.send(std::move(request), [this, pages, path = std::move(path_and_query), page,
                                       callback = std::move(callback)](
                                          base::Result<base::HttpResponse> result) mutable {
-    woo::Reply reply = woo::decode_reply(result, woo::Shape::kArray);
+    woo::Reply reply = woo::decode_reply(result, woo::Shape::kProducts);
     if (!reply.ok) {
       pages->ok = false;
       pages->failure = std::move(reply);
       callback(std::move(*pages));
       return;
     }
-    for (woo::Json& item : reply.body) pages->items.push_back(std::move(item));
+    for (woo::ProductFacts& item : reply.products) pages->items.push_back(std::move(item));
     if (reply.total_pages > page && page < kPagesMax) {
       fetch_page(pages, std::move(path), page + 1, std::move(callback));
       return;
@@ -95,16 +95,7 @@ void WooCommerceConnector::fetch_page(std::shared_ptr<Pages> pages, std::string 
 }
 
 std::optional<WooCommerceIds> WooCommerceConnector::known_ids(const ListingRef& listing) const {
-  const woo::Json doc = woo::Json::parse(listing.external_ids_json, nullptr, false);
-  if (doc.is_object()) {
-    const auto product = woo::json_id(doc.value("product_id", woo::Json()));
-    const woo::Json variation_json = doc.value("variation_id", woo::Json());
-    const auto variation =
-        variation_json.is_null() ? std::optional<int64_t>(0) : woo::json_id(variation_json);
-    if (product.has_value() && *product > 0 && variation.has_value() && *variation >= 0) {
-      return WooCommerceIds{*product, *variation};
-    }
-  }
+  if (auto ids = woo::read_external_ids(listing.external_ids_json)) return ids;
   return cached_ids(listing.sku.str());
 }
 
@@ -147,7 +138,7 @@ struct WooCommerceConnector::ReadOp {
   std::vector<std::optional<WooCommerceIds>> ids;
   std::vector<std::string> queries;
   size_t next_query = 0;
-  std::vector<woo::Json> items;  // every product and variation fetched
+  std::vector<woo::ProductFacts> items;  // every product and variation fetched
   ReadCallback callback;
 };
 
@@ -194,34 +185,27 @@ void WooCommerceConnector::read_next_query(std::shared_ptr<ReadOp> op) {
       op->callback(pages.failure.status);
       return;
     }
-    for (woo::Json& item : pages.items) op->items.push_back(std::move(item));
+    for (woo::ProductFacts& item : pages.items) op->items.push_back(std::move(item));
     read_next_query(op);
   });
 }
 
 void WooCommerceConnector::read_finish(std::shared_ptr<ReadOp> op) {
   // Index the fetched items once (by id and by SKU), then answer each listing by lookup.
-  std::map<int64_t, const woo::Json*> by_id;
-  std::map<std::string, const woo::Json*> by_sku;
-  for (const woo::Json& item : op->items) {
-    if (!item.is_object()) continue;
+  std::map<int64_t, const woo::ProductFacts*> by_id;
+  std::map<std::string_view, const woo::ProductFacts*> by_sku;
+  for (const woo::ProductFacts& item : op->items) {
     // Products and variations share one id sequence (posts), so the id alone decides; the
     // variations endpoint need not say parent_id or type.
-    auto id_it = item.find("id");
-    if (id_it != item.end()) {
-      if (const auto id = woo::json_id(*id_it)) by_id.emplace(*id, &item);
-    }
-    auto sku_it = item.find("sku");
-    if (sku_it != item.end() && sku_it->is_string() && woo::ids_of(item).has_value()) {
-      by_sku.emplace(sku_it->get<std::string>(), &item);
-    }
+    if (item.id.has_value()) by_id.emplace(*item.id, &item);
+    if (item.sku.has_value() && woo::ids_of(item).has_value()) by_sku.emplace(*item.sku, &item);
   }
   std::vector<ChannelQuantity> out;
   for (size_t i = 0; i < op->listings.size(); ++i) {
     const ListingRef& listing = op->listings[i];
     ChannelQuantity q{.sku = listing.sku, .quantity = std::nullopt};
     const auto& ids = op->ids[i];
-    const woo::Json* found = nullptr;
+    const woo::ProductFacts* found = nullptr;
     if (ids.has_value()) {
       const int64_t wanted = ids->variation_id != 0 ? ids->variation_id : ids->product_id;
       auto it = by_id.find(wanted);

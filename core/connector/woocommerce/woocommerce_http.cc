@@ -10,28 +10,12 @@
 namespace invsync::connector::woo {
 namespace {
 
-constexpr int kJsonStartCandidatesMax = 256;
 constexpr size_t kErrorDetailBytesMax = 200;
 
 bool looks_like_html(const base::HttpResponse& response) {
   const auto type = response.headers.get("Content-Type");
   if (type.has_value() && type->find("html") != std::string_view::npos) return true;
   return response.body.find('<') != std::string::npos;
-}
-
-// "woocommerce_rest_cannot_edit: Sorry, you are not allowed to edit this resource." from an
-// error body {code, message, data}; "" when the body is not one.
-std::string error_detail(const std::optional<Json>& doc) {
-  if (!doc.has_value() || !doc->is_object()) return "";
-  std::string out;
-  if (auto it = doc->find("code"); it != doc->end() && it->is_string()) {
-    out = it->get<std::string>();
-  }
-  if (auto it = doc->find("message"); it != doc->end() && it->is_string()) {
-    out += (out.empty() ? "" : ": ") + it->get<std::string>();
-  }
-  if (out.size() > kErrorDetailBytesMax) out.resize(kErrorDetailBytesMax);
-  return out;
 }
 
 base::Status permanent_status(int32_t http_status, const std::string& message) {
@@ -45,8 +29,8 @@ base::Status permanent_status(int32_t http_status, const std::string& message) {
 }
 
 void classify_error_status(const base::HttpResponse& response, Reply* r) {
-  const auto doc = extract_json(response.body);
-  std::string detail = error_detail(doc);
+  // "woocommerce_rest_cannot_edit: Sorry, you are not allowed to edit this resource."
+  std::string detail = read_error_detail(response.body, kErrorDetailBytesMax);
   if (detail.empty() && looks_like_html(response)) detail = "HTML error page";
   r->error = "HTTP " + std::to_string(response.status) + (detail.empty() ? "" : " " + detail);
   r->retry_after = parse_retry_after(response.headers).value_or(base::Duration());
@@ -63,20 +47,7 @@ void classify_error_status(const base::HttpResponse& response, Reply* r) {
   }
 }
 
-
-
 }  // namespace
-
-std::optional<Json> extract_json(std::string_view body) {
-  int candidates = 0;
-  for (size_t pos = body.find_first_of("{["); pos != std::string_view::npos;
-       pos = body.find_first_of("{[", pos + 1)) {
-    if (++candidates > kJsonStartCandidatesMax) break;
-    Json doc = Json::parse(body.substr(pos), nullptr, /*allow_exceptions=*/false);
-    if (!doc.is_discarded()) return doc;
-  }
-  return std::nullopt;
-}
 
 Reply decode_reply(const base::Result<base::HttpResponse>& result, Shape shape) {
   Reply r;
@@ -93,10 +64,7 @@ Reply decode_reply(const base::Result<base::HttpResponse>& result, Shape shape) 
     classify_error_status(response, &r);
     return r;
   }
-  std::optional<Json> doc = extract_json(response.body);
-  const bool shape_ok =
-      doc.has_value() && (shape == Shape::kObject ? doc->is_object() : doc->is_array());
-  if (!shape_ok) {
+  if (!read_reply_body(response.body, shape, &r)) {
     r.error = "HTTP " + std::to_string(response.status) +
               (looks_like_html(response) ? " HTML page instead of JSON (challenge page?)"
                                          : " unexpected response body");
@@ -104,7 +72,6 @@ Reply decode_reply(const base::Result<base::HttpResponse>& result, Shape shape) 
     return r;
   }
   r.ok = true;
-  r.body = std::move(*doc);
   if (auto pages = response.headers.get("X-WP-TotalPages"); pages.has_value()) {
     int64_t n = 0;
     const auto [p, ec] = std::from_chars(pages->data(), pages->data() + pages->size(), n);
@@ -138,45 +105,19 @@ std::string format_gmt_datetime(base::WallTime t) {
   return text;
 }
 
-std::optional<int64_t> json_id(const Json& value) {
-  if (value.is_number_unsigned()) {
-    const uint64_t v = value.get<uint64_t>();
-    if (v > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
-    return static_cast<int64_t>(v);
-  }
-  if (value.is_number_integer()) return value.get<int64_t>();
-  if (value.is_string()) {
-    const std::string& s = value.get_ref<const std::string&>();
-    int64_t v = 0;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size() && !s.empty()) return v;
-  }
-  return std::nullopt;
-}
-
-std::optional<domain::Quantity> stock_of(const Json& product) {
-  if (!product.is_object()) return std::nullopt;
-  const auto manage = product.find("manage_stock");
-  if (manage != product.end()) {
-    const bool managed = (manage->is_boolean() && manage->get<bool>()) ||
-                         (manage->is_string() && manage->get<std::string>() == "parent");
-    if (!managed) return std::nullopt;
-  }
-  const auto qty = product.find("stock_quantity");
-  if (qty == product.end() || !qty->is_number_integer()) return std::nullopt;
-  auto q = domain::Quantity::checked(qty->get<int64_t>());
+std::optional<domain::Quantity> stock_of(const ProductFacts& product) {
+  if (!product.stock_managed || !product.stock_quantity.has_value()) return std::nullopt;
+  auto q = domain::Quantity::checked(*product.stock_quantity);
   if (!q.ok()) return std::nullopt;
   return *q;
 }
 
-std::optional<WooCommerceIds> ids_of(const Json& product) {
-  if (!product.is_object()) return std::nullopt;
-  const auto id = json_id(product.value("id", Json()));
+std::optional<WooCommerceIds> ids_of(const ProductFacts& product) {
+  const std::optional<int64_t> id = product.id;
   if (!id.has_value() || *id <= 0) return std::nullopt;
-  const int64_t parent = json_id(product.value("parent_id", Json())).value_or(0);
-  const Json type = product.value("type", Json());
+  const int64_t parent = product.parent_id.value_or(0);
   // type decides (a grouped product's child may carry a parent_id); parent_id only without it
-  const bool variation = type.is_string() ? type.get<std::string>() == "variation" : parent > 0;
+  const bool variation = product.type.has_value() ? *product.type == "variation" : parent > 0;
   if (variation && parent <= 0) return std::nullopt;  // a variation must name its parent
   return variation ? WooCommerceIds{parent, *id} : WooCommerceIds{*id, 0};
 }

@@ -22,23 +22,20 @@ base::Status malformed(const std::string& order_id, const std::string& what) {
   return base::Status::invalid_argument("woocommerce order " + order_id + ": " + what);
 }
 
-base::Status append_line_events(const Json& line, const domain::ChannelId& channel,
+base::Status append_line_events(const LineFacts& line, const domain::ChannelId& channel,
                                 const std::string& order_id,
                                 const std::vector<domain::EventKind>& kinds,
                                 std::vector<domain::OrderEvent>* events) {
-  if (!line.is_object()) return malformed(order_id, "line item is not an object");
-  const auto line_id = json_id(line.value("id", Json()));
-  if (!line_id.has_value() || *line_id <= 0) return malformed(order_id, "line item without id");
-  const std::string line_key = std::to_string(*line_id);
-  const Json qty = line.value("quantity", Json());
-  if (!qty.is_number_integer() || qty.get<int64_t>() <= 0) {
+  if (!line.is_object) return malformed(order_id, "line item is not an object");
+  if (!line.id.has_value() || *line.id <= 0) return malformed(order_id, "line item without id");
+  const std::string line_key = std::to_string(*line.id);
+  if (!line.quantity.has_value() || *line.quantity <= 0) {
     return malformed(order_id, "line " + line_key + " quantity is not a positive whole number");
   }
-  auto quantity = domain::Quantity::checked(qty.get<int64_t>());
+  auto quantity = domain::Quantity::checked(*line.quantity);
   if (!quantity.ok()) return malformed(order_id, "line " + line_key + " quantity out of range");
-  const Json sku_json = line.value("sku", Json());
-  if (!sku_json.is_string()) return malformed(order_id, "line " + line_key + " has no sku");
-  auto sku = domain::Sku::parse(sku_json.get<std::string>());
+  if (!line.sku.has_value()) return malformed(order_id, "line " + line_key + " has no sku");
+  auto sku = domain::Sku::parse(*line.sku);
   if (!sku.ok()) return malformed(order_id, "line " + line_key + " has an invalid sku");
   for (domain::EventKind kind : kinds) {
     events->push_back(domain::OrderEvent{.key = domain::EventKey{channel, order_id, line_key, kind},
@@ -51,16 +48,15 @@ base::Status append_line_events(const Json& line, const domain::ChannelId& chann
 
 }  // namespace
 
-base::Status append_order_events(const Json& order, const domain::ChannelId& channel,
+base::Status append_order_events(const OrderFacts& order, const domain::ChannelId& channel,
                                  std::vector<domain::OrderEvent>* events, bool skip_bad_lines,
                                  int64_t* skipped_lines) {
-  if (!order.is_object()) return base::Status::invalid_argument("order payload is not an object");
-  const auto id = json_id(order.value("id", Json()));
-  if (!id.has_value() || *id <= 0) return base::Status::invalid_argument("order without id");
-  const std::string order_id = std::to_string(*id);
-  const Json status = order.value("status", Json());
-  if (!status.is_string()) return malformed(order_id, "no status");
-  const std::string& s = status.get_ref<const std::string&>();
+  if (!order.id.has_value() || *order.id <= 0) {
+    return base::Status::invalid_argument("order without id");
+  }
+  const std::string order_id = std::to_string(*order.id);
+  if (!order.status.has_value()) return malformed(order_id, "no status");
+  const std::string& s = *order.status;
   std::vector<domain::EventKind> kinds;
   if (std::find(kSoldStatuses.begin(), kSoldStatuses.end(), s) != kSoldStatuses.end()) {
     kinds = {domain::EventKind::kSale};
@@ -69,10 +65,9 @@ base::Status append_order_events(const Json& order, const domain::ChannelId& cha
   } else {
     return base::Status();  // pending, failed, drafts, trash, custom: stock was not reduced
   }
-  const auto lines = order.find("line_items");
-  if (lines == order.end() || !lines->is_array()) return malformed(order_id, "no line_items");
+  if (!order.lines.has_value()) return malformed(order_id, "no line_items");
   std::vector<domain::OrderEvent> out;
-  for (const Json& line : *lines) {
+  for (const LineFacts& line : *order.lines) {
     // A line appends its events only once all its fields are valid.
     base::Status st = append_line_events(line, channel, order_id, kinds, &out);
     if (st.ok()) continue;
@@ -157,24 +152,22 @@ void WooCommerceConnector::poll_orders(const std::string& cursor, PollCallback c
 void WooCommerceConnector::poll_page_done(int64_t page, base::WallTime from,
                                           base::Result<base::HttpResponse> result,
                                           PollCallback callback) {
-  woo::Reply reply = woo::decode_reply(result, woo::Shape::kArray);
+  woo::Reply reply = woo::decode_reply(result, woo::Shape::kOrders);
   if (!reply.ok) {
     callback(reply.status);
     return;
   }
   PolledOrders out;
   base::WallTime newest = from;
-  for (const woo::Json& order : reply.body) {
+  for (const woo::OrderFacts& order : reply.orders) {  // the page's objects: nothing else counts
     std::vector<domain::OrderEvent> events;
     // A malformed order or line (e.g. a product without SKU) is skipped rather than failing the
     // page, which would stall the cursor for good; the order's other lines still count.
     if (woo::append_order_events(order, config_.channel, &events, /*skip_bad_lines=*/true).ok()) {
       for (auto& e : events) out.events.push_back(std::move(e));
     }
-    if (!order.is_object()) continue;
-    const woo::Json modified = order.value("date_modified_gmt", woo::Json());
-    if (!modified.is_string()) continue;
-    if (auto t = woo::parse_gmt_datetime(modified.get<std::string>()); t.has_value()) {
+    if (!order.date_modified_gmt.has_value()) continue;
+    if (auto t = woo::parse_gmt_datetime(*order.date_modified_gmt); t.has_value()) {
       newest = std::max(newest, *t);
     }
   }
@@ -199,8 +192,8 @@ base::Result<ParsedWebhook> WooCommerceConnector::parse_webhook(const base::Http
   if (!base::constant_time_equal(expected, *signature)) {
     return base::Status::unauthenticated("woocommerce webhook: signature does not match");
   }
-  const woo::Json doc = woo::Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  const std::optional<woo::OrderFacts> order = woo::read_order_object(request.body);
+  if (!order.has_value()) {
     return base::Status::invalid_argument("woocommerce webhook: body is not a JSON object");
   }
   const auto topic = request.headers.get("X-WC-Webhook-Topic");
@@ -211,7 +204,7 @@ base::Result<ParsedWebhook> WooCommerceConnector::parse_webhook(const base::Http
     return ParsedWebhook{.ignorable = true};  // product.*, order.deleted, coupons, actions...
   }
   ParsedWebhook out;
-  INVSYNC_RETURN_IF_ERROR(woo::append_order_events(doc, config_.channel, &out.events));
+  INVSYNC_RETURN_IF_ERROR(woo::append_order_events(*order, config_.channel, &out.events));
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <utility>
 
+#include "core/base/json_writer.h"
 #include "core/connector/woocommerce/woocommerce_connector.h"
 #include "core/connector/woocommerce/woocommerce_internal.h"
 
@@ -19,40 +20,38 @@ struct Verdict {
 };
 
 // The verdict for one entry of a batch response's "update" list.
-Verdict judge_entry(const woo::Json& entry, domain::Quantity wanted) {
+Verdict judge_entry(const woo::UpdateFacts& entry, domain::Quantity wanted) {
   Verdict v;
-  if (const auto error = entry.find("error"); error != entry.end() && error->is_object()) {
-    const std::string code = error->value("code", std::string());
-    const woo::Json data = error->value("data", woo::Json::object());
-    const int64_t status =
-        data.is_object() ? woo::json_id(data.value("status", woo::Json())).value_or(0) : 0;
+  if (entry.error) {
+    const std::string& code = entry.error_code;
+    const int64_t status = entry.error_status;
     v.outcome = status >= 500 ? PushOutcome::kTransient : PushOutcome::kPermanent;
     v.error = "item error " + std::to_string(status) + " " + code;
     v.invalid_id = code.find("invalid_id") != std::string::npos ||
                    code.find("invalid_product_id") != std::string::npos;
     return v;
   }
-  const woo::Json qty = entry.value("stock_quantity", woo::Json());
-  if (!qty.is_number_integer()) {
+  if (!entry.stock_quantity.has_value()) {
     v.outcome = PushOutcome::kPermanent;
     v.error = "stock_quantity not applied: stock management is off (woocommerce_manage_stock)";
     return v;
   }
-  const auto shown = domain::Quantity::checked(qty.get<int64_t>());
+  const int64_t qty = *entry.stock_quantity;
+  const auto shown = domain::Quantity::checked(qty);
   if (shown.ok() && *shown == wanted) {
     v.outcome = PushOutcome::kDone;
     v.channel_quantity = wanted;
     return v;
   }
   v.outcome = PushOutcome::kTransient;  // changed again under us (a checkout): set it again
-  v.error = "channel shows " + std::to_string(qty.get<int64_t>()) + " after the write";
+  v.error = "channel shows " + std::to_string(qty) + " after the write";
   if (shown.ok()) v.channel_quantity = *shown;
   return v;
 }
 
-const woo::Json* find_entry(const woo::Json& updates, int64_t id) {
-  for (const woo::Json& entry : updates) {
-    if (entry.is_object() && woo::json_id(entry.value("id", woo::Json())) == id) return &entry;
+const woo::UpdateFacts* find_entry(const std::vector<woo::UpdateFacts>& updates, int64_t id) {
+  for (const woo::UpdateFacts& entry : updates) {
+    if (entry.id == id) return &entry;
   }
   return nullptr;
 }
@@ -133,12 +132,11 @@ void WooCommerceConnector::push(std::vector<PushItem> items, PushCallback callba
 
 void WooCommerceConnector::push_lookup_done(std::shared_ptr<PushOp> op, Pages pages) {
   std::map<std::string, WooCommerceIds> found;
-  for (const woo::Json& item : pages.items) {
-    const woo::Json sku = item.is_object() ? item.value("sku", woo::Json()) : woo::Json();
+  for (const woo::ProductFacts& item : pages.items) {
     const auto ids = woo::ids_of(item);
-    if (!sku.is_string() || !ids.has_value()) continue;
-    found.emplace(sku.get<std::string>(), *ids);
-    remember_ids(sku.get<std::string>(), *ids);
+    if (!item.sku.has_value() || !ids.has_value()) continue;
+    found.emplace(*item.sku, *ids);
+    remember_ids(*item.sku, *ids);
   }
   for (size_t i = 0; i < op->items.size(); ++i) {
     if (op->decided[i] || op->ids[i].has_value()) continue;
@@ -164,19 +162,22 @@ void WooCommerceConnector::push_next_batch(std::shared_ptr<PushOp> op) {
   }
   const size_t b = op->next_batch++;
   const PushOp::Batch& batch = op->batches[b];
-  woo::Json updates = woo::Json::array();
-  for (size_t i : batch.items) {
-    const WooCommerceIds& ids = *op->ids[i];
-    updates.push_back({{"id", ids.variation_id != 0 ? ids.variation_id : ids.product_id},
-                       {"manage_stock", true},
-                       {"stock_quantity", op->items[i].quantity.units()}});
-  }
   const std::string path = batch.parent_id == 0
                                ? "/products/batch"
                                : "/products/" + std::to_string(batch.parent_id) +
                                      "/variations/batch";
   base::HttpRequest request = make_request("POST", path);
-  request.body = woo::Json{{"update", std::move(updates)}}.dump();
+  base::JsonWriter w(request.body);
+  w.begin_object().key("update").begin_array();
+  for (size_t i : batch.items) {
+    const WooCommerceIds& ids = *op->ids[i];
+    w.begin_object()
+        .field("id", ids.variation_id != 0 ? ids.variation_id : ids.product_id)
+        .field("manage_stock", true)
+        .field("stock_quantity", op->items[i].quantity.units())
+        .end_object();
+  }
+  w.end_array().end_object();
   deps_.api.send(std::move(request), [this, op, b](base::Result<base::HttpResponse> result) {
     push_batch_done(op, b, std::move(result));
   });
@@ -185,22 +186,17 @@ void WooCommerceConnector::push_next_batch(std::shared_ptr<PushOp> op) {
 void WooCommerceConnector::push_batch_done(std::shared_ptr<PushOp> op, size_t b,
                                            base::Result<base::HttpResponse> result) {
   const PushOp::Batch& batch = op->batches[b];
-  woo::Reply reply = woo::decode_reply(result, woo::Shape::kObject);
-  const woo::Json* updates = nullptr;
-  if (reply.ok) {
-    const auto it = reply.body.find("update");
-    if (it != reply.body.end() && it->is_array()) updates = &*it;
-  }
+  woo::Reply reply = woo::decode_reply(result, woo::Shape::kBatch);
   for (size_t i : batch.items) {
     if (!reply.ok) {
       op->decide(i, reply);
       continue;
     }
     const WooCommerceIds& ids = *op->ids[i];
-    const woo::Json* entry =
-        updates == nullptr
+    const woo::UpdateFacts* entry =
+        !reply.updates.has_value()
             ? nullptr
-            : find_entry(*updates, ids.variation_id != 0 ? ids.variation_id : ids.product_id);
+            : find_entry(*reply.updates, ids.variation_id != 0 ? ids.variation_id : ids.product_id);
     if (entry == nullptr) {
       op->decide(i, PushOutcome::kTransient, "item missing from the batch response",
                  reply.http_status);

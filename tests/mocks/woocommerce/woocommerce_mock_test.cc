@@ -98,7 +98,9 @@ std::string shell(const std::string& command) {
 // base64(HMAC-<algo>(key, message)) computed by the openssl CLI, not by our code.
 std::string openssl_hmac(const std::string& algo, const std::string& key,
                          const std::string& message) {
-  const std::string path = ::testing::TempDir() + "woo_hmac_input.bin";
+  // One file per test: ctest runs tests in parallel processes that share TempDir().
+  const std::string path = ::testing::TempDir() + "woo_hmac_input_" +
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".bin";
   std::ofstream(path, std::ios::binary) << message;
   return shell("openssl dgst -" + algo + " -hmac '" + key + "' -binary '" + path +
                "' | base64 -w0");
@@ -730,6 +732,23 @@ TEST(WooCommerceMock, StorefrontRefusesBeyondOwnStock) {
   EXPECT_EQ(m->external_ids_json("A"), R"({"product_id":100,"variation_id":0})");
   EXPECT_EQ(m->external_ids_json("T-S"), R"({"product_id":102,"variation_id":103})");
   EXPECT_EQ(m->stats()["orders"], 1);
+}
+
+TEST(WooCommerceMock, BodiesAreEscapedLikeWpJsonEncode) {
+  // wp_json_encode without JSON_UNESCAPED_SLASHES / JSON_UNESCAPED_UNICODE: "/" as "\/", DEL and
+  // non-ASCII as \uXXXX (a UTF-16 pair above the BMP), quotes and control characters as JSON has.
+  auto m = make_store();
+  const std::string a = std::to_string(id_of(*m, "A", "product_id"));
+  const HttpResponse r =
+      call(*m, "PUT", "/products/" + a, R"({"name":"A/\u00e9\ud83d\ude00\u007f\"\u0001"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find(R"("name":"A\/\u00e9\ud83d\ude00\u007f\"\u0001")"), std::string::npos)
+      << r.body;
+  EXPECT_NE(
+      r.body.find(R"("href":"https:\/\/shop.example\/wp-json\/wc\/v3\/products\/)" + a + "\""),
+      std::string::npos)
+      << r.body;
+  EXPECT_EQ(body_of(r)["name"], "A/\u00e9\U0001F600\x7f\"\x01");
 }
 
 std::string transcript(uint64_t seed) {

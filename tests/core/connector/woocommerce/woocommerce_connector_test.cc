@@ -454,6 +454,17 @@ TEST_F(WooCommerceCannedTest, PerItemErrorsAndMissingItemsAreClassifiedOneByOne)
             std::string::npos);
 }
 
+// A batch reply means what nlohmann read in it: the last of a repeated key counts, an integer past
+// 64 bits is a float (so no stock quantity).
+TEST_F(WooCommerceCannedTest, BatchRepliesMeanWhatNlohmannReadInThem) {
+  client_.reply(200, R"({"update":[{"id":11,"stock_quantity":9,"stock_quantity":1,
+      "note":18446744073709551616},{"id":12,"stock_quantity":99999999999999999999}]})");
+  const auto r = push({item("A-1", 1, kIds1), item("B-1", 2, kIds2)});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].outcome, PushOutcome::kDone);
+  EXPECT_EQ(r[1].outcome, PushOutcome::kPermanent);  // stock_quantity is no whole number
+}
+
 // --- read ---
 
 TEST_F(WooCommerceConnectorTest, ReadsReturnWhatTheMockHolds) {
@@ -576,6 +587,32 @@ TEST_F(WooCommerceConnectorTest, MalformedPayloadsAreInvalidArgument) {
   HttpRequest no_topic = signed_webhook("order.created", R"({"id":1})");
   no_topic.headers.erase("X-WC-Webhook-Topic");
   EXPECT_EQ(code(no_topic), base::StatusCode::kInvalidArgument);
+}
+
+// Any valid JSON is read as nlohmann read it (a byte order mark, integers past 64 bits, nesting
+// deeper than simdjson's default limit), with the last of a repeated key and ids as digit strings.
+TEST_F(WooCommerceConnectorTest, WebhookBodiesMeanWhatNlohmannReadInThem) {
+  auto parsed = connector_->parse_webhook(
+      signed_webhook("order.updated",
+                     "\xEF\xBB\xBF"
+                     R"({"id":"7","status":"pending","status":"processing",
+      "note":18446744073709551616,"line_items":[{"id":3,"quantity":1,"quantity":2,"sku":"A-1"}]})"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  ASSERT_EQ(parsed->events.size(), 1u);
+  EXPECT_EQ(parsed->events[0].key.external_order_id, "7");
+  EXPECT_EQ(parsed->events[0].quantity, Quantity(2));
+  const std::string deep = R"({"id":8,"status":"completed",
+      "line_items":[{"id":1,"quantity":1,"sku":"A-1"}],"meta":)" +
+                           std::string(3000, '[') + std::string(3000, ']') + "}";
+  parsed = connector_->parse_webhook(signed_webhook("order.updated", deep));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  EXPECT_EQ(parsed->events.size(), 1u);
+  EXPECT_EQ(connector_
+                ->parse_webhook(signed_webhook("order.updated", R"({"id":9,"status":"completed",
+      "line_items":[{"id":1,"quantity":18446744073709551616,"sku":"A-1"}]})"))
+                .status()
+                .code(),
+            base::StatusCode::kInvalidArgument);  // a float quantity
 }
 
 TEST_F(WooCommerceConnectorTest, DraftOrdersAndOtherTopicsGiveNoEvents) {
