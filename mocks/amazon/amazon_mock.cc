@@ -19,8 +19,40 @@ using base::Instant;
 
 constexpr int32_t kJsonFeedCapBuckets = 300;
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> parts;
+// Per operation, in AmazonMock::Operation order: its name (the rate_limits key) and the stats
+// keys it counts under.
+struct OperationKeys {
+  std::string_view name;
+  std::string_view requests;
+  std::string_view rate_limited;
+};
+constexpr std::array<OperationKeys, 10> kOperationKeys = {{
+    {"createFeedDocument", "requests.createFeedDocument", "rate_limited.createFeedDocument"},
+    {"getFeedDocument", "requests.getFeedDocument", "rate_limited.getFeedDocument"},
+    {"createFeed", "requests.createFeed", "rate_limited.createFeed"},
+    {"getFeed", "requests.getFeed", "rate_limited.getFeed"},
+    {"cancelFeed", "requests.cancelFeed", "rate_limited.cancelFeed"},
+    {"patchListingsItem", "requests.patchListingsItem", "rate_limited.patchListingsItem"},
+    {"getListingsItem", "requests.getListingsItem", "rate_limited.getListingsItem"},
+    {"getOrders", "requests.getOrders", "rate_limited.getOrders"},
+    {"getOrder", "requests.getOrder", "rate_limited.getOrder"},
+    {"getOrderItems", "requests.getOrderItems", "rate_limited.getOrderItems"},
+}};
+
+template <typename Operation>
+const OperationKeys& keys_of(Operation operation) {
+  return kOperationKeys[static_cast<size_t>(operation)];
+}
+
+// The non-empty segments of a request path, as views into it; only the first kMax are kept.
+struct PathSegments {
+  static constexpr size_t kMax = 5;  // the longest SP-API route
+  std::array<std::string_view, kMax> parts;
+  size_t count = 0;  // all segments, also those past kMax
+};
+
+PathSegments split_path(std::string_view path) {
+  PathSegments segments;
   size_t pos = 0;
   while (pos < path.size()) {
     if (path[pos] == '/') {
@@ -28,10 +60,13 @@ std::vector<std::string> split_path(std::string_view path) {
       continue;
     }
     const size_t end = std::min(path.find('/', pos), path.size());
-    parts.emplace_back(path.substr(pos, end - pos));
+    if (segments.count < PathSegments::kMax) {
+      segments.parts[segments.count] = path.substr(pos, end - pos);
+    }
+    ++segments.count;
     pos = end;
   }
-  return parts;
+  return segments;
 }
 
 HttpResponse html_503() {
@@ -54,8 +89,13 @@ AmazonMock::AmazonMock(AmazonMockConfig config, uint64_t seed)
                           config_.access_token_lifetime}),
       json_feed_cap_(config_.json_listings_feed_cap, config_.json_listings_feed_window,
                      kJsonFeedCapBuckets) {
+  static_assert(kOperationKeys.size() == kOperationCount);
   for (const auto& [op, limit] : config_.rate_limits) {
     buckets_.emplace(op, TokenBucket(limit.burst, limit.rate_micro_per_s, Instant()));
+  }
+  for (size_t i = 0; i < kOperationCount; ++i) {
+    const auto it = buckets_.find(std::string(kOperationKeys[i].name));
+    operation_buckets_[i] = it == buckets_.end() ? nullptr : &it->second;
   }
   apply_rate_percent(Instant());
 }
@@ -64,18 +104,21 @@ AmazonMock::AmazonMock(AmazonMockConfig config, uint64_t seed)
 
 std::string AmazonMock::next_id_hex(size_t hex_digits) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  while (out.size() < hex_digits) {
+  std::string out(hex_digits, '0');
+  for (size_t filled = 0; filled < hex_digits;) {
     uint64_t v = base::splitmix64(id_state_);
-    for (int i = 0; i < 16 && out.size() < hex_digits; ++i, v >>= 4) out.push_back(kHex[v & 15]);
+    for (int i = 0; i < 16 && filled < hex_digits; ++i, v >>= 4) out[filled++] = kHex[v & 15];
   }
   return out;
 }
 
 std::string AmazonMock::next_uuid() {
   const std::string h = next_id_hex(32);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
+  std::string uuid;
+  uuid.reserve(36);
+  uuid.append(h, 0, 8).append(1, '-').append(h, 8, 4).append(1, '-').append(h, 12, 4);
+  uuid.append(1, '-').append(h, 16, 4).append(1, '-').append(h, 20);
+  return uuid;
 }
 
 std::string AmazonMock::iso(Instant at) const { return base::format_iso8601_utc(wall(at)); }
@@ -111,40 +154,37 @@ HttpResponse AmazonMock::handle(const HttpRequest& request, Instant now) {
 }
 
 std::optional<AmazonMock::Route> AmazonMock::match_route(const HttpRequest& request) const {
-  const auto parts = split_path(request.path());
+  const PathSegments path = split_path(request.path());
   const std::string& m = request.method;
-  const size_t n = parts.size();
-  auto is = [&](std::initializer_list<const char*> prefix) {
-    size_t i = 0;
-    for (const char* p : prefix) {
-      if (i >= n || parts[i] != p) return false;
-      ++i;
-    }
-    return true;
+  const size_t n = path.count;
+  if (n > PathSegments::kMax) return std::nullopt;
+  auto is = [&](std::string_view a, std::string_view b, std::string_view c) {
+    return n >= 3 && path.parts[0] == a && path.parts[1] == b && path.parts[2] == c;
   };
-  std::vector<std::string> decoded;
+  std::optional<Operation> op;
+  if (is("feeds", "2021-06-30", "documents")) {
+    if (n == 3 && m == "POST") op = Operation::kCreateFeedDocument;
+    if (n == 4 && m == "GET") op = Operation::kGetFeedDocument;
+  } else if (is("feeds", "2021-06-30", "feeds")) {
+    if (n == 3 && m == "POST") op = Operation::kCreateFeed;
+    if (n == 4 && m == "GET") op = Operation::kGetFeed;
+    if (n == 4 && m == "DELETE") op = Operation::kCancelFeed;
+  } else if (is("listings", "2021-08-01", "items") && n == 5) {
+    if (m == "PATCH") op = Operation::kPatchListingsItem;
+    if (m == "GET") op = Operation::kGetListingsItem;
+  } else if (is("orders", "v0", "orders") && m == "GET") {
+    if (n == 3) op = Operation::kGetOrders;
+    if (n == 4) op = Operation::kGetOrder;
+    if (n == 5 && path.parts[4] == "orderItems") op = Operation::kGetOrderItems;
+  }
+  if (!op) return std::nullopt;
+  Route route{*op, {}};
   for (size_t i = 3; i < n; ++i) {
-    auto d = base::percent_decode(parts[i]);
-    if (!d) return std::nullopt;
-    decoded.push_back(std::move(*d));
+    auto decoded = base::percent_decode(path.parts[i]);
+    if (!decoded) return std::nullopt;
+    route.params.push_back(std::move(*decoded));
   }
-  auto route = [&](const char* op) { return Route{op, decoded}; };
-  if (is({"feeds", "2021-06-30", "documents"})) {
-    if (n == 3 && m == "POST") return route("createFeedDocument");
-    if (n == 4 && m == "GET") return route("getFeedDocument");
-  } else if (is({"feeds", "2021-06-30", "feeds"})) {
-    if (n == 3 && m == "POST") return route("createFeed");
-    if (n == 4 && m == "GET") return route("getFeed");
-    if (n == 4 && m == "DELETE") return route("cancelFeed");
-  } else if (is({"listings", "2021-08-01", "items"}) && n == 5) {
-    if (m == "PATCH") return route("patchListingsItem");
-    if (m == "GET") return route("getListingsItem");
-  } else if (is({"orders", "v0", "orders"}) && m == "GET") {
-    if (n == 3) return route("getOrders");
-    if (n == 4) return route("getOrder");
-    if (n == 5 && parts[4] == "orderItems") return route("getOrderItems");
-  }
-  return std::nullopt;
+  return route;
 }
 
 std::optional<HttpResponse> AmazonMock::check_access_token(const HttpRequest& request,
@@ -161,13 +201,13 @@ HttpResponse AmazonMock::route_sp_api(const HttpRequest& request, Instant now) {
     count("requests.unknown");
     return amazon::error_response(404, "NotFound", "Resource not found.");
   }
-  count("requests." + route->operation);
+  count(keys_of(route->operation).requests);
   if (auto page = outage_response(faults_.common)) return *page;
   // Authorization: AWS4-HMAC-SHA256 ... is ignored; only the LWA token counts.
   if (auto denied = check_access_token(request, now)) return *denied;
   if (!take_token(route->operation, now)) {
     count("rate_limited");
-    count("rate_limited." + route->operation);
+    count(keys_of(route->operation).rate_limited);
     return amazon::quota_exceeded();
   }
   if (prng_.chance(base::Ratio::percent(faults_.common.error_rate_percent))) {
@@ -193,30 +233,48 @@ HttpResponse AmazonMock::route_sp_api(const HttpRequest& request, Instant now) {
 }
 
 HttpResponse AmazonMock::dispatch(const Route& route, const HttpRequest& request, Instant now) {
-  const std::string& op = route.operation;
-  const std::string param = route.params.empty() ? "" : route.params[0];
-  if (op == "createFeedDocument") return create_feed_document(request, now);
-  if (op == "getFeedDocument") return get_feed_document(param, now);
-  if (op == "createFeed") return create_feed(request, now);
-  if (op == "getFeed") return get_feed(param);
-  if (op == "cancelFeed") return cancel_feed(param, now);
-  if (op == "patchListingsItem") return patch_listings_item(route, request, now);
-  if (op == "getListingsItem") return get_listings_item(route, request);
-  if (op == "getOrders") return get_orders(request, now);
-  if (op == "getOrder") return get_order(param);
-  return get_order_items(param);
+  static const std::string kNoParam;
+  const std::string& param = route.params.empty() ? kNoParam : route.params[0];
+  switch (route.operation) {
+    case Operation::kCreateFeedDocument:
+      return create_feed_document(request, now);
+    case Operation::kGetFeedDocument:
+      return get_feed_document(param, now);
+    case Operation::kCreateFeed:
+      return create_feed(request, now);
+    case Operation::kGetFeed:
+      return get_feed(param);
+    case Operation::kCancelFeed:
+      return cancel_feed(param, now);
+    case Operation::kPatchListingsItem:
+      return patch_listings_item(route, request, now);
+    case Operation::kGetListingsItem:
+      return get_listings_item(route, request);
+    case Operation::kGetOrders:
+      return get_orders(request, now);
+    case Operation::kGetOrder:
+      return get_order(param);
+    case Operation::kGetOrderItems:
+      return get_order_items(param);
+  }
+  return amazon::error_response(404, "NotFound", "Resource not found.");  // not reached
+}
+
+void AmazonMock::count(std::string_view key, int64_t delta) {
+  auto it = stats_.find(key);
+  if (it == stats_.end()) it = stats_.emplace(std::string(key), 0).first;
+  it->second += delta;
 }
 
 // --- rate limits ---
 
-bool AmazonMock::take_token(const std::string& operation, Instant now) {
-  const auto it = buckets_.find(operation);
-  return it == buckets_.end() || it->second.try_take(1, now);
+bool AmazonMock::take_token(Operation operation, Instant now) {
+  TokenBucket* bucket = operation_buckets_[static_cast<size_t>(operation)];
+  return bucket == nullptr || bucket->try_take(1, now);
 }
 
-std::string AmazonMock::rate_header(const std::string& operation) const {
-  const auto it = buckets_.find(operation);
-  return amazon::format_rate(it == buckets_.end() ? 0 : it->second.rate_micro_per_s());
+const std::string& AmazonMock::rate_header(Operation operation) const {
+  return rate_headers_[static_cast<size_t>(operation)];
 }
 
 void AmazonMock::apply_rate_percent(Instant now) {
@@ -228,6 +286,10 @@ void AmazonMock::apply_rate_percent(Instant now) {
     if (bucket.capacity() != burst || bucket.rate_micro_per_s() != rate) {
       bucket.reconfigure(burst, rate, now);
     }
+  }
+  for (size_t i = 0; i < kOperationCount; ++i) {
+    const TokenBucket* bucket = operation_buckets_[i];
+    rate_headers_[i] = amazon::format_rate(bucket == nullptr ? 0 : bucket->rate_micro_per_s());
   }
 }
 
@@ -246,8 +308,8 @@ base::Status AmazonMock::set_faults_json(std::string_view json) {
 
 std::optional<AmazonMock::Event> AmazonMock::next_event() const {
   std::optional<Event> best = next_feed_event();
-  if (!timers_.empty() && (!best || timers_.begin()->at < best->at)) {
-    best = Event{timers_.begin()->at, false, ""};
+  if (!timers_.empty() && (!best || timers_.top().at < best->at)) {
+    best = Event{timers_.top().at, nullptr};
   }
   return best;
 }
@@ -263,16 +325,15 @@ void AmazonMock::advance(Instant now) {
   if (now > advanced_to_) advanced_to_ = now;
   while (auto e = next_event()) {
     if (e->at > now) break;
-    if (e->feed) {
-      Feed& feed = feeds_.at(e->feed_id);
-      if (feed.status == FeedStatus::kInQueue)
-        start_feed(feed, e->at);
+    if (e->feed != nullptr) {
+      if (e->feed->status == FeedStatus::kInQueue)
+        start_feed(*e->feed, e->at);
       else
-        finish_feed(feed, e->at);
+        finish_feed(*e->feed, e->at);
       continue;
     }
-    const Timer timer = *timers_.begin();
-    timers_.erase(timers_.begin());
+    const Timer timer = timers_.top();
+    timers_.pop();
     run_timer(timer);
   }
 }
@@ -280,8 +341,8 @@ void AmazonMock::advance(Instant now) {
 void AmazonMock::schedule_apply(const std::string& sku, int64_t quantity, Instant now) {
   const uint64_t seq = next_timer_seq_++;
   applies_[seq] = PendingApply{sku, quantity};
-  timers_.insert(Timer{now + Duration::milliseconds(faults_.apply_lag_ms), seq, TimerKind::kApply,
-                       static_cast<size_t>(seq)});
+  timers_.push(Timer{now + Duration::milliseconds(faults_.apply_lag_ms), seq, TimerKind::kApply,
+                     static_cast<size_t>(seq)});
 }
 
 void AmazonMock::run_timer(const Timer& timer) {
@@ -302,7 +363,7 @@ void AmazonMock::run_timer(const Timer& timer) {
     notify_order_change(order, timer.at);
   } else if (order.status == OrderStatus::kPending) {
     order.status = OrderStatus::kUnshipped;
-    order.last_update = timer.at;
+    set_last_update(timer.index, timer.at);
     if (order.visible) notify_order_change(order, timer.at);
   }
 }
@@ -322,7 +383,7 @@ base::Status AmazonMock::add_item(const CatalogItem& item) {
 }
 
 std::optional<std::string> AmazonMock::external_ids_json(std::string_view sku) const {
-  const auto it = listings_.find(std::string(sku));
+  const auto it = listings_.find(sku);
   if (it == listings_.end()) return std::nullopt;
   nlohmann::ordered_json ids;
   ids["seller_id"] = config_.seller_id;
@@ -332,7 +393,7 @@ std::optional<std::string> AmazonMock::external_ids_json(std::string_view sku) c
 }
 
 std::optional<int64_t> AmazonMock::attribute_quantity(std::string_view sku) const {
-  const auto it = listings_.find(std::string(sku));
+  const auto it = listings_.find(sku);
   if (it == listings_.end()) return std::nullopt;
   return it->second.attribute_quantity;
 }
@@ -353,7 +414,7 @@ std::vector<AcceptedOrder> AmazonMock::accepted_orders() const {
 }
 
 std::map<std::string, int64_t> AmazonMock::stats() const {
-  std::map<std::string, int64_t> out = stats_;
+  std::map<std::string, int64_t> out(stats_.begin(), stats_.end());
   out["lwa_tokens_issued"] = tokens_.issued();
   out["notifications_dropped"] = notifications_.dropped();
   out["notifications_duplicated"] = notifications_.duplicated();

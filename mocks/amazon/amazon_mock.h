@@ -8,12 +8,16 @@
 // shared/platforms/amazon-etsy.md; what is covered: mocks/README.md.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
-#include <set>
+#include <queue>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/base/http.h"
@@ -21,13 +25,15 @@
 #include "core/base/status.h"
 #include "core/base/time.h"
 #include "mocks/amazon/lwa_tokens.h"
+#include "mocks/amazon/orders_by_update.h"
 #include "mocks/common/faults.h"
 #include "mocks/common/mock_platform.h"
 #include "mocks/common/rate_limits.h"
 
 namespace invsync::base {
 class JsonReader;
-}
+class JsonWriter;
+}  // namespace invsync::base
 
 namespace invsync::mocks {
 
@@ -164,6 +170,7 @@ class AmazonMock final : public MockPlatform {
     std::string id;
     std::string item_id;
     std::string sku;
+    std::string asin;  // the ordered listing's
     int64_t quantity = 0;
     base::Instant created;
     base::Instant last_update;
@@ -191,15 +198,36 @@ class AmazonMock final : public MockPlatform {
     int64_t page_size = 100;
     size_t offset = 0;
   };
+  // The SP-API operations routed (x-amzn-RateLimit-Limit, token buckets and stats are per one).
+  enum class Operation : uint8_t {
+    kCreateFeedDocument,
+    kGetFeedDocument,
+    kCreateFeed,
+    kGetFeed,
+    kCancelFeed,
+    kPatchListingsItem,
+    kGetListingsItem,
+    kGetOrders,
+    kGetOrder,
+    kGetOrderItems,
+  };
+  static constexpr size_t kOperationCount = static_cast<size_t>(Operation::kGetOrderItems) + 1;
   struct Route {
-    std::string operation;
+    Operation operation = Operation::kGetOrders;
     std::vector<std::string> params;  // decoded path parameters
   };
   struct Event {
     base::Instant at;
-    bool feed = false;
-    std::string feed_id;
+    Feed* feed = nullptr;  // the feed to move on, or null for the earliest timer
   };
+  // Hash maps keyed by std::string that can be searched with a string_view.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename V>
+  using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+  using QueryParams = std::vector<std::pair<std::string, std::string>>;  // decoded, in order
 
   // amazon_mock.cc: dispatch, auth, rate limits, faults, timers.
   base::HttpResponse route_sp_api(const base::HttpRequest& request, base::Instant now);
@@ -208,15 +236,15 @@ class AmazonMock final : public MockPlatform {
                               base::Instant now);
   std::optional<base::HttpResponse> check_access_token(const base::HttpRequest& request,
                                                        base::Instant now);
-  bool take_token(const std::string& operation, base::Instant now);
-  std::string rate_header(const std::string& operation) const;
+  bool take_token(Operation operation, base::Instant now);
+  const std::string& rate_header(Operation operation) const;
   void apply_rate_percent(base::Instant now);
   std::optional<Event> next_event() const;
   void run_timer(const Timer& timer);
   std::string next_id_hex(size_t hex_digits);
   std::string next_uuid();
   std::string iso(base::Instant at) const;
-  void count(const std::string& key, int64_t delta = 1) { stats_[key] += delta; }
+  void count(std::string_view key, int64_t delta = 1);
   void schedule_apply(const std::string& sku, int64_t quantity, base::Instant now);
 
   // feeds.cc
@@ -237,7 +265,7 @@ class AmazonMock final : public MockPlatform {
                                          base::Instant now);
   base::HttpResponse get_listings_item(const Route& route, const base::HttpRequest& request);
   std::optional<base::HttpResponse> check_listings_request(const Route& route,
-                                                           const base::HttpRequest& request) const;
+                                                           const QueryParams& query) const;
 
   // orders.cc
   base::HttpResponse get_orders(const base::HttpRequest& request, base::Instant now);
@@ -246,7 +274,11 @@ class AmazonMock final : public MockPlatform {
   std::optional<std::string> parse_orders_query(const base::HttpRequest& request, base::Instant now,
                                                 OrdersQuery* query) const;
   base::HttpResponse orders_page(OrdersQuery query);
-  std::string order_json(const Order& order) const;
+  // The orders getOrders lists for `query`, in its order, before paging.
+  std::vector<const Order*> matching_orders(const OrdersQuery& query) const;
+  void write_order(base::JsonWriter& json, const Order& order) const;
+  void write_money(base::JsonWriter& json, int64_t minor) const;
+  void set_last_update(size_t index, base::Instant at);
   void notify_order_change(const Order& order, base::Instant at);
 
   AmazonMockConfig config_;
@@ -256,23 +288,26 @@ class AmazonMock final : public MockPlatform {
   uint64_t id_state_ = 0;
   LwaTokens tokens_;
   std::map<std::string, TokenBucket> buckets_;
+  std::array<TokenBucket*, kOperationCount> operation_buckets_{};  // into buckets_; null if none
+  std::array<std::string, kOperationCount> rate_headers_;  // x-amzn-RateLimit-Limit, per bucket
   WindowCounter json_feed_cap_;
-  std::map<std::string, Listing> listings_;
+  StringMap<Listing> listings_;
   std::map<std::string, Document> documents_;
   std::map<std::string, Presigned> presigned_;  // by X-Amz-Signature
   std::map<std::string, Feed> feeds_;           // ids are fixed-width: map order = creation order
-  std::set<std::string> active_feeds_;          // not yet terminal
+  std::vector<Feed*> active_feeds_;             // not yet terminal, oldest first (into feeds_)
   std::map<std::string, base::Instant> type_last_end_;
   uint64_t next_feed_number_ = 0;
   std::vector<Order> orders_;
-  std::map<std::string, size_t> order_index_;
-  std::set<Timer> timers_;
+  StringMap<size_t> order_index_;
+  amazon::OrdersByUpdate orders_by_update_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;  // earliest on top
   std::map<uint64_t, PendingApply> applies_;
   uint64_t next_timer_seq_ = 0;
   std::map<std::string, OrdersQuery> next_tokens_;
   WebhookQueue notifications_;
   std::map<std::string, WebhookDelivery> in_flight_;
-  std::map<std::string, int64_t> stats_;
+  std::map<std::string, int64_t, std::less<>> stats_;
   base::Instant advanced_to_;
 };
 

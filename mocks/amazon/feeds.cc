@@ -1,6 +1,7 @@
 // Feeds API 2021-06-30 on the Amazon mock: feed documents and their presigned "S3" URLs,
 // createFeed (with the JSON_LISTINGS_FEED submission cap), getFeed, cancelFeed, getFeedDocument,
 // and the state machine IN_QUEUE -> IN_PROGRESS -> DONE | FATAL (same-type feeds sequential).
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "core/base/url.h"
@@ -147,10 +148,10 @@ HttpResponse AmazonMock::create_feed(const HttpRequest& request, Instant now) {
   feed.progress_dwell = Duration::milliseconds(
       feed_prng_.range_inclusive(faults_.feed_in_progress_ms_min, faults_.feed_in_progress_ms_max));
   feed.fatal_fault = feed_prng_.chance(base::Ratio::percent(faults_.feed_fatal_percent));
-  active_feeds_.insert(feed.id);
   ordered_json out;
   out["feedId"] = feed.id;
-  feeds_[feed.id] = std::move(feed);
+  Feed& stored = feeds_[feed.id] = std::move(feed);
+  active_feeds_.push_back(&stored);
   count("feeds_created");
   return json_response(202, out);
 }
@@ -180,17 +181,19 @@ HttpResponse AmazonMock::cancel_feed(const std::string& id, Instant now) {
   }
   it->second.status = FeedStatus::kCancelled;
   it->second.ended = now;
-  active_feeds_.erase(id);
+  std::erase(active_feeds_, &it->second);
   count("feeds_cancelled");
   return HttpResponse::text(200, "application/json", "");
 }
 
 std::optional<AmazonMock::Event> AmazonMock::next_feed_event() const {
   std::optional<Event> best;
-  std::set<std::string> head_seen;  // the first active feed of each type is the only runnable one
-  for (const std::string& id : active_feeds_) {
-    const Feed& f = feeds_.at(id);
-    if (!head_seen.insert(f.type).second) continue;
+  for (auto it = active_feeds_.begin(); it != active_feeds_.end(); ++it) {
+    Feed& f = **it;
+    // The first active feed of each type is the only runnable one (there are few active feeds).
+    if (std::any_of(active_feeds_.begin(), it, [&](const Feed* e) { return e->type == f.type; })) {
+      continue;
+    }
     Instant at;
     if (f.status == FeedStatus::kInProgress) {
       at = *f.started + f.progress_dwell;
@@ -199,7 +202,7 @@ std::optional<AmazonMock::Event> AmazonMock::next_feed_event() const {
       const auto last = type_last_end_.find(f.type);
       if (last != type_last_end_.end() && last->second > at) at = last->second;
     }
-    if (!best || at < best->at) best = Event{at, true, id};
+    if (!best || at < best->at) best = Event{at, &f};
   }
   return best;
 }
@@ -217,7 +220,7 @@ std::string AmazonMock::store_result_document(const std::string& content, Instan
 
 void AmazonMock::finish_feed(Feed& feed, Instant at) {
   feed.ended = at;
-  active_feeds_.erase(feed.id);
+  std::erase(active_feeds_, &feed);
   type_last_end_[feed.type] = at;
   const Document& input = documents_.at(feed.input_document_id);
   if (is_deprecated_feed_type(feed.type) || feed.fatal_fault || !input.uploaded) {

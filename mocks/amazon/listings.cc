@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/base/json_writer.h"
 #include "core/base/url.h"
 #include "mocks/amazon/amazon_mock.h"
 #include "mocks/amazon/listings_feed.h"
@@ -30,10 +31,10 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
-std::optional<std::string> param(const HttpRequest& request, std::string_view name) {
-  const auto params = base::parse_query(request.query());
-  if (!params) return std::nullopt;
-  return base::query_param(*params, name);
+// The decoded query parameters; none when the query string is malformed.
+std::vector<std::pair<std::string, std::string>> query_params(const HttpRequest& request) {
+  return base::parse_query(request.query())
+      .value_or(std::vector<std::pair<std::string, std::string>>{});
 }
 
 HttpResponse bad_request(const std::string& message) {
@@ -53,11 +54,11 @@ ordered_json issue_json(const amazon::ListingIssue& issue) {
 }  // namespace
 
 std::optional<HttpResponse> AmazonMock::check_listings_request(const Route& route,
-                                                               const HttpRequest& request) const {
+                                                               const QueryParams& query) const {
   if (route.params[0] != config_.seller_id) {
     return amazon::error_response(403, "Unauthorized", "Access to requested resource is denied.");
   }
-  const auto markets = param(request, "marketplaceIds");
+  const auto markets = base::query_param(query, "marketplaceIds");
   if (!markets) return bad_request("Missing required parameter: marketplaceIds.");
   for (const std::string& m : split_commas(*markets)) {
     if (m != config_.marketplace_id) return bad_request("Invalid marketplaceIds: " + m + ".");
@@ -67,9 +68,10 @@ std::optional<HttpResponse> AmazonMock::check_listings_request(const Route& rout
 
 HttpResponse AmazonMock::patch_listings_item(const Route& route, const HttpRequest& request,
                                              Instant now) {
-  if (auto error = check_listings_request(route, request)) return *error;
+  const QueryParams query = query_params(request);
+  if (auto error = check_listings_request(route, query)) return *error;
   const std::string& sku = route.params[1];
-  const auto mode = param(request, "mode");
+  const auto mode = base::query_param(query, "mode");
   if (mode && *mode != "VALIDATION_PREVIEW") return bad_request("Invalid mode: " + *mode + ".");
   const json body = json::parse(request.body, nullptr, false);
   if (!body.is_object()) return bad_request("The request body is not a valid JSON object.");
@@ -101,12 +103,13 @@ HttpResponse AmazonMock::patch_listings_item(const Route& route, const HttpReque
 }
 
 HttpResponse AmazonMock::get_listings_item(const Route& route, const HttpRequest& request) {
-  if (auto error = check_listings_request(route, request)) return *error;
+  const QueryParams query = query_params(request);
+  if (auto error = check_listings_request(route, query)) return *error;
   static const std::set<std::string> kIncluded = {
       "summaries",   "attributes",    "issues",      "offers", "fulfillmentAvailability",
       "procurement", "relationships", "productTypes"};
   const std::vector<std::string> included =
-      split_commas(param(request, "includedData").value_or("summaries"));
+      split_commas(base::query_param(query, "includedData").value_or("summaries"));
   for (const std::string& d : included) {
     if (kIncluded.count(d) == 0) return bad_request("Invalid includedData: " + d + ".");
   }
@@ -120,36 +123,40 @@ HttpResponse AmazonMock::get_listings_item(const Route& route, const HttpRequest
   auto has = [&](const char* d) {
     return std::find(included.begin(), included.end(), d) != included.end();
   };
-  ordered_json out;
-  out["sku"] = sku;
+  std::string body;
+  base::JsonWriter json(body);
+  json.begin_object().field("sku", sku);
   if (has("summaries")) {
-    ordered_json s;
-    s["marketplaceId"] = config_.marketplace_id;
-    s["asin"] = l.asin;
-    s["productType"] = "PRODUCT";
-    s["conditionType"] = "new_new";
-    s["status"] = l.live_quantity > 0 ? ordered_json{"BUYABLE", "DISCOVERABLE"}
-                                      : ordered_json{"DISCOVERABLE"};
-    s["itemName"] = "Item " + sku;
-    s["createdDate"] = iso(l.created);
-    s["lastUpdatedDate"] = iso(l.last_updated);
-    out["summaries"] = ordered_json::array({s});
+    json.key("summaries").begin_array().begin_object();
+    json.field("marketplaceId", config_.marketplace_id);
+    json.field("asin", l.asin);
+    json.field("productType", "PRODUCT");
+    json.field("conditionType", "new_new");
+    json.key("status").begin_array();
+    if (l.live_quantity > 0) json.value("BUYABLE");
+    json.value("DISCOVERABLE").end_array();
+    json.field("itemName", "Item " + sku);
+    json.field("createdDate", iso(l.created));
+    json.field("lastUpdatedDate", iso(l.last_updated));
+    json.end_object().end_array();
   }
   if (has("attributes")) {
-    ordered_json fa;
-    fa["fulfillment_channel_code"] = "DEFAULT";
-    fa["quantity"] = l.attribute_quantity;
-    fa["marketplace_id"] = config_.marketplace_id;
-    out["attributes"]["fulfillment_availability"] = ordered_json::array({fa});
+    json.key("attributes").begin_object().key("fulfillment_availability").begin_array();
+    json.begin_object();
+    json.field("fulfillment_channel_code", "DEFAULT");
+    json.field("quantity", l.attribute_quantity);
+    json.field("marketplace_id", config_.marketplace_id);
+    json.end_object().end_array().end_object();
   }
-  if (has("issues")) out["issues"] = ordered_json::array();
+  if (has("issues")) json.key("issues").begin_array().end_array();
   if (has("fulfillmentAvailability")) {
-    ordered_json fa;
-    fa["fulfillmentChannelCode"] = "DEFAULT";
-    fa["quantity"] = l.live_quantity;
-    out["fulfillmentAvailability"] = ordered_json::array({fa});
+    json.key("fulfillmentAvailability").begin_array().begin_object();
+    json.field("fulfillmentChannelCode", "DEFAULT");
+    json.field("quantity", l.live_quantity);
+    json.end_object().end_array();
   }
-  return HttpResponse::text(200, "application/json", out.dump());
+  json.end_object();
+  return HttpResponse::text(200, "application/json", std::move(body));
 }
 
 }  // namespace invsync::mocks

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/base/json_writer.h"
 #include "core/base/url.h"
 #include "mocks/amazon/amazon_mock.h"
 #include "mocks/amazon/sp_api_http.h"
@@ -17,8 +18,8 @@ using base::HttpResponse;
 using base::Instant;
 using nlohmann::ordered_json;
 
-const char* status_name(int status) {
-  static const char* kNames[] = {"Pending", "Unshipped", "Canceled"};
+std::string_view status_name(int status) {
+  static constexpr std::string_view kNames[] = {"Pending", "Unshipped", "Canceled"};
   return kNames[status];
 }
 
@@ -58,7 +59,7 @@ std::vector<std::string> split_commas(const std::string& s) {
 
 PlaceOrderResult AmazonMock::place_order(std::string_view sku, int64_t quantity, Instant now) {
   advance(now);
-  const auto it = listings_.find(std::string(sku));
+  const auto it = listings_.find(sku);
   if (it == listings_.end()) return {false, "", "unknown sku"};
   if (quantity <= 0) return {false, "", "quantity must be positive"};
   if (it->second.live_quantity < quantity) return {false, "", "sold out"};
@@ -68,6 +69,7 @@ PlaceOrderResult AmazonMock::place_order(std::string_view sku, int64_t quantity,
              digits_from(base::splitmix64(id_state_), 7);
   order.item_id = digits_from(base::splitmix64(id_state_), 14);
   order.sku = std::string(sku);
+  order.asin = it->second.asin;
   order.quantity = quantity;
   order.created = now;
   order.last_update = now;
@@ -77,26 +79,28 @@ PlaceOrderResult AmazonMock::place_order(std::string_view sku, int64_t quantity,
   }
   const size_t index = orders_.size();
   order_index_[order.id] = index;
-  orders_.push_back(order);
-  timers_.insert(Timer{now + config_.order_visibility_delay, next_timer_seq_++,
-                       TimerKind::kOrderVisible, index});
-  timers_.insert(Timer{now + config_.order_pending_duration, next_timer_seq_++,
-                       TimerKind::kOrderUnshipped, index});
+  orders_by_update_.add(wall(order.last_update), index);
+  std::string order_id = order.id;
+  orders_.push_back(std::move(order));
+  timers_.push(Timer{now + config_.order_visibility_delay, next_timer_seq_++,
+                     TimerKind::kOrderVisible, index});
+  timers_.push(Timer{now + config_.order_pending_duration, next_timer_seq_++,
+                     TimerKind::kOrderUnshipped, index});
   count("orders_placed");
   advance(now);  // a zero visibility delay makes the order visible at once
-  return {true, order.id, ""};
+  return {true, std::move(order_id), ""};
 }
 
 base::Status AmazonMock::cancel_order(std::string_view order_id, Instant now) {
   advance(now);
-  const auto it = order_index_.find(std::string(order_id));
+  const auto it = order_index_.find(order_id);
   if (it == order_index_.end()) return base::Status::not_found("no order " + std::string(order_id));
   Order& order = orders_[it->second];
   if (order.status == OrderStatus::kCanceled) {
     return base::Status::failed_precondition("order already cancelled");
   }
   order.status = OrderStatus::kCanceled;
-  order.last_update = now;
+  set_last_update(it->second, now);
   if (order.decremented) {
     auto listing = listings_.find(order.sku);
     if (listing != listings_.end()) listing->second.live_quantity += order.quantity;
@@ -169,68 +173,89 @@ HttpResponse AmazonMock::get_orders(const HttpRequest& request, Instant now) {
   return orders_page(std::move(q));
 }
 
-HttpResponse AmazonMock::orders_page(OrdersQuery q) {
+std::vector<const AmazonMock::Order*> AmazonMock::matching_orders(const OrdersQuery& q) const {
   std::vector<const Order*> matching;
-  for (const Order& o : orders_) {
-    if (!o.visible || q.page_size < 0) continue;
+  if (q.page_size < 0) return matching;  // not this seller's marketplace
+  auto matches = [&](const Order& o) {
+    if (!o.visible) return false;
     const base::WallTime t = wall(q.by_created ? o.created : o.last_update);
-    if (t < q.after || t > q.before) continue;
-    const std::string status = status_name(static_cast<int>(o.status));
-    if (!q.statuses.empty() &&
-        std::find(q.statuses.begin(), q.statuses.end(), status) == q.statuses.end()) {
-      continue;
+    if (t < q.after || t > q.before) return false;
+    const std::string_view status = status_name(static_cast<int>(o.status));
+    return q.statuses.empty() ||
+           std::find(q.statuses.begin(), q.statuses.end(), status) != q.statuses.end();
+  };
+  if (q.by_created) {
+    for (const Order& o : orders_) {
+      if (matches(o)) matching.push_back(&o);
     }
-    matching.push_back(&o);
+    return matching;
   }
-  if (!q.by_created) {
-    std::stable_sort(matching.begin(), matching.end(), [](const Order* a, const Order* b) {
-      return a->last_update < b->last_update;
-    });
+  // By LastUpdateDate, earlier placed first among equal dates: the index's (date, index) order.
+  for (const auto& [date, index] : orders_by_update_.between(q.after, q.before)) {
+    const Order& o = orders_[index];
+    if (wall(o.last_update) == date && matches(o)) matching.push_back(&o);  // not superseded
   }
-  ordered_json payload;
-  payload["Orders"] = ordered_json::array();
+  return matching;
+}
+
+HttpResponse AmazonMock::orders_page(OrdersQuery q) {
+  const std::vector<const Order*> matching = matching_orders(q);
   const size_t page = q.page_size < 0 ? 0 : static_cast<size_t>(q.page_size);
   const size_t end = std::min(matching.size(), q.offset + page);
-  for (size_t i = q.offset; i < end; ++i) {
-    payload["Orders"].push_back(ordered_json::parse(order_json(*matching[i])));
-  }
+  std::string body;
+  base::JsonWriter json(body);
+  json.begin_object().key("payload").begin_object().key("Orders").begin_array();
+  for (size_t i = q.offset; i < end; ++i) write_order(json, *matching[i]);
+  json.end_array();
   if (end < matching.size()) {
     const std::string token = next_id_hex(40);
     q.offset = end;
     next_tokens_[token] = q;
-    payload["NextToken"] = token;
+    json.field("NextToken", token);
   }
-  payload[q.by_created ? "CreatedBefore" : "LastUpdatedBefore"] =
-      base::format_iso8601_utc(q.before);
-  ordered_json out;
-  out["payload"] = payload;
-  return HttpResponse::text(200, "application/json", out.dump());
+  json.field(q.by_created ? "CreatedBefore" : "LastUpdatedBefore",
+             base::format_iso8601_utc(q.before));
+  json.end_object().end_object();
+  return HttpResponse::text(200, "application/json", std::move(body));
 }
 
-std::string AmazonMock::order_json(const Order& o) const {
-  ordered_json j;
-  j["AmazonOrderId"] = o.id;
-  j["PurchaseDate"] = iso(o.created);
-  j["LastUpdateDate"] = iso(o.last_update);
-  j["OrderStatus"] = status_name(static_cast<int>(o.status));
-  j["FulfillmentChannel"] = "MFN";
-  j["SalesChannel"] = config_.marketplace_id == "A1F83G8C2ARO7P" ? "Amazon.co.uk" : "Amazon";
-  j["ShipServiceLevel"] = "Std UK Dom_1";
+void AmazonMock::write_money(base::JsonWriter& json, int64_t minor) const {
+  json.begin_object()
+      .field("CurrencyCode", config_.currency_code)
+      .field("Amount", money_amount(minor))
+      .end_object();
+}
+
+void AmazonMock::write_order(base::JsonWriter& json, const Order& o) const {
+  json.begin_object();
+  json.field("AmazonOrderId", o.id);
+  json.field("PurchaseDate", iso(o.created));
+  json.field("LastUpdateDate", iso(o.last_update));
+  json.field("OrderStatus", status_name(static_cast<int>(o.status)));
+  json.field("FulfillmentChannel", "MFN");
+  json.field("SalesChannel",
+             config_.marketplace_id == "A1F83G8C2ARO7P" ? "Amazon.co.uk" : "Amazon");
+  json.field("ShipServiceLevel", "Std UK Dom_1");
   if (o.status == OrderStatus::kUnshipped) {
-    j["OrderTotal"] = {{"CurrencyCode", config_.currency_code},
-                       {"Amount", money_amount(config_.item_price_minor * o.quantity)}};
+    json.key("OrderTotal");
+    write_money(json, config_.item_price_minor * o.quantity);
   }
-  j["NumberOfItemsShipped"] = 0;
-  j["NumberOfItemsUnshipped"] = o.status == OrderStatus::kCanceled ? 0 : o.quantity;
-  j["PaymentMethod"] = "Other";
-  j["MarketplaceId"] = config_.marketplace_id;
-  j["OrderType"] = "StandardOrder";
-  j["IsBusinessOrder"] = false;
-  j["IsPrime"] = false;
-  j["IsPremiumOrder"] = false;
-  j["IsReplacementOrder"] = false;
-  j["IsISPU"] = false;
-  return j.dump();
+  json.field("NumberOfItemsShipped", 0);
+  json.field("NumberOfItemsUnshipped", o.status == OrderStatus::kCanceled ? 0 : o.quantity);
+  json.field("PaymentMethod", "Other");
+  json.field("MarketplaceId", config_.marketplace_id);
+  json.field("OrderType", "StandardOrder");
+  json.field("IsBusinessOrder", false);
+  json.field("IsPrime", false);
+  json.field("IsPremiumOrder", false);
+  json.field("IsReplacementOrder", false);
+  json.field("IsISPU", false);
+  json.end_object();
+}
+
+void AmazonMock::set_last_update(size_t index, Instant at) {
+  orders_[index].last_update = at;
+  orders_by_update_.add(wall(at), index);
 }
 
 HttpResponse AmazonMock::get_order(const std::string& order_id) const {
@@ -238,9 +263,12 @@ HttpResponse AmazonMock::get_order(const std::string& order_id) const {
   if (it == order_index_.end() || !orders_[it->second].visible) {
     return amazon::error_response(404, "NotFound", "Order not found.");
   }
-  ordered_json out;
-  out["payload"] = ordered_json::parse(order_json(orders_[it->second]));
-  return HttpResponse::text(200, "application/json", out.dump());
+  std::string body;
+  base::JsonWriter json(body);
+  json.begin_object().key("payload");
+  write_order(json, orders_[it->second]);
+  json.end_object();
+  return HttpResponse::text(200, "application/json", std::move(body));
 }
 
 HttpResponse AmazonMock::get_order_items(const std::string& order_id) const {
@@ -249,34 +277,35 @@ HttpResponse AmazonMock::get_order_items(const std::string& order_id) const {
     return amazon::error_response(404, "NotFound", "Order not found.");
   }
   const Order& o = orders_[it->second];
-  ordered_json item;
-  item["ASIN"] = listings_.count(o.sku) ? listings_.at(o.sku).asin : amazon::asin_for_sku(o.sku);
-  item["SellerSKU"] = o.sku;
-  item["OrderItemId"] = o.item_id;
-  item["Title"] = "Item " + o.sku;
-  item["QuantityOrdered"] = o.quantity;
-  item["QuantityShipped"] = 0;
+  std::string body;
+  base::JsonWriter json(body);
+  json.begin_object().key("payload").begin_object().key("OrderItems").begin_array();
+  json.begin_object();
+  json.field("ASIN", o.asin);
+  json.field("SellerSKU", o.sku);
+  json.field("OrderItemId", o.item_id);
+  json.field("Title", "Item " + o.sku);
+  json.field("QuantityOrdered", o.quantity);
+  json.field("QuantityShipped", 0);
   if (o.status != OrderStatus::kPending) {
-    auto money = [&](int64_t minor) {
-      return ordered_json{{"CurrencyCode", config_.currency_code}, {"Amount", money_amount(minor)}};
-    };
-    item["ItemPrice"] = money(config_.item_price_minor * o.quantity);
-    item["ItemTax"] = money(0);
-    item["PromotionDiscount"] = money(0);
+    json.key("ItemPrice");
+    write_money(json, config_.item_price_minor * o.quantity);
+    json.key("ItemTax");
+    write_money(json, 0);
+    json.key("PromotionDiscount");
+    write_money(json, 0);
   }
-  ordered_json payload;
-  payload["OrderItems"] = ordered_json::array({item});
-  payload["AmazonOrderId"] = o.id;
-  ordered_json out;
-  out["payload"] = payload;
-  return HttpResponse::text(200, "application/json", out.dump());
+  json.end_object().end_array();
+  json.field("AmazonOrderId", o.id);
+  json.end_object().end_object();
+  return HttpResponse::text(200, "application/json", std::move(body));
 }
 
 // --- ORDER_CHANGE notifications ---
 
 void AmazonMock::notify_order_change(const Order& o, Instant at) {
   if (!config_.order_change_notifications) return;
-  const std::string status = status_name(static_cast<int>(o.status));
+  const std::string status(status_name(static_cast<int>(o.status)));
   ordered_json item;
   item["OrderItemId"] = o.item_id;
   item["SellerSKU"] = o.sku;

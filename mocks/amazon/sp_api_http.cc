@@ -1,6 +1,6 @@
 #include "mocks/amazon/sp_api_http.h"
 
-#include <nlohmann/json.hpp>
+#include "core/base/json_writer.h"
 
 namespace invsync::mocks::amazon {
 namespace {
@@ -30,13 +30,12 @@ std::optional<int64_t> digits(std::string_view s, size_t pos, size_t n) {
 
 base::HttpResponse error_response(int32_t status, std::string_view code, std::string_view message,
                                   std::string_view details) {
-  nlohmann::ordered_json error;
-  error["code"] = code;
-  error["message"] = message;
-  error["details"] = details;
-  nlohmann::ordered_json body;
-  body["errors"] = nlohmann::ordered_json::array({error});
-  return base::HttpResponse::text(status, "application/json", body.dump());
+  std::string body;
+  base::JsonWriter json(body);
+  json.begin_object().key("errors").begin_array().begin_object();
+  json.field("code", code).field("message", message).field("details", details);
+  json.end_object().end_array().end_object();
+  return base::HttpResponse::text(status, "application/json", std::move(body));
 }
 
 base::HttpResponse quota_exceeded() {

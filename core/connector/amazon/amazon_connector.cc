@@ -7,6 +7,7 @@
 
 #include "core/base/url.h"
 #include "core/connector/amazon/amazon_internal.h"
+#include "core/connector/amazon/amazon_responses.h"
 
 namespace invsync::connector {
 
@@ -159,13 +160,14 @@ void AmazonConnector::push(std::vector<PushItem> items, PushCallback callback) {
 namespace {
 
 std::string patch_body(domain::Quantity quantity) {
-  const nlohmann::json body = {
-      {"productType", "PRODUCT"},
-      {"patches",
-       {{{"op", "replace"},
-         {"path", "/attributes/fulfillment_availability"},
-         {"value", {{{"fulfillment_channel_code", "DEFAULT"}, {"quantity", quantity.units()}}}}}}}};
-  return body.dump();
+  std::string body;
+  base::JsonWriter json(body);
+  json.begin_object();
+  json.key("patches");
+  ad::write_quantity_patches(json, quantity.units());
+  json.field("productType", "PRODUCT");
+  json.end_object();
+  return body;
 }
 
 // "ERROR 90000900: The attributes are invalid.; ..." from a submission's issues.
@@ -272,29 +274,26 @@ base::Result<ChannelQuantity> AmazonConnector::classify_read(
     const domain::Sku& sku, const base::Result<base::HttpResponse>& r) const {
   if (r.ok() && r.value().status == 404) return ChannelQuantity{sku, std::nullopt};
   if (!r.ok() || !r.value().is_success()) return ad::failure_status(r, default_retry_after());
-  const auto body = ad::parse_object(r.value().body);
-  if (!body) return ad::failure_status(r, default_retry_after());
-  const auto list = body->find("fulfillmentAvailability");
-  if (list == body->end()) return ChannelQuantity{sku, domain::Quantity(0)};  // no MFN offer
-  if (!list->is_array()) {
-    return base::Status::corruption("amazon: fulfillmentAvailability is not an array");
-  }
-  for (const auto& entry : *list) {
-    if (!entry.is_object() || entry.value("fulfillmentChannelCode", std::string()) != "DEFAULT") {
-      continue;
-    }
-    const auto q = entry.find("quantity");
-    if (q == entry.end()) return ChannelQuantity{sku, domain::Quantity(0)};
-    if (!q->is_number_integer()) {
+  const auto found = ad::decode_default_availability(r.value().body);
+  if (!found) return ad::failure_status(r, default_retry_after());
+  using Kind = ad::DefaultAvailability::Kind;
+  switch (found->kind) {
+    case Kind::kNoList:       // no MFN offer
+    case Kind::kNoDefault:    // listed, but no merchant-fulfilled offer
+    case Kind::kNoQuantity:
+      return ChannelQuantity{sku, domain::Quantity(0)};
+    case Kind::kNotArray:
+      return base::Status::corruption("amazon: fulfillmentAvailability is not an array");
+    case Kind::kNotInteger:
       return base::Status::corruption("amazon: fulfillmentAvailability quantity is not an integer");
-    }
-    auto quantity = domain::Quantity::checked(q->get<int64_t>());
-    if (!quantity.ok() || quantity->is_negative()) {
-      return base::Status::corruption("amazon: fulfillmentAvailability quantity out of range");
-    }
-    return ChannelQuantity{sku, *quantity};
+    case Kind::kQuantity:
+      break;
   }
-  return ChannelQuantity{sku, domain::Quantity(0)};  // listed, but no merchant-fulfilled offer
+  auto quantity = domain::Quantity::checked(found->quantity);
+  if (!quantity.ok() || quantity->is_negative()) {
+    return base::Status::corruption("amazon: fulfillmentAvailability quantity out of range");
+  }
+  return ChannelQuantity{sku, *quantity};
 }
 
 // --- webhooks and limits ---

@@ -18,23 +18,26 @@ namespace {
 constexpr std::string_view kFeedContentType = "application/json; charset=UTF-8";
 
 std::string feed_document(const std::string& seller_id, const auto& lines) {
-  nlohmann::json messages = nlohmann::json::array();
+  std::string doc;
+  base::JsonWriter json(doc);
+  json.begin_object();
+  json.key("header").begin_object();
+  json.field("sellerId", seller_id).field("version", "2.0");
+  json.end_object();
+  json.key("messages").begin_array();
   int64_t message_id = 0;
   for (const auto& line : lines) {
-    messages.push_back(
-        {{"messageId", ++message_id},
-         {"sku", line.sku.str()},
-         {"operationType", "PATCH"},
-         {"productType", "PRODUCT"},
-         {"patches",
-          {{{"op", "replace"},
-            {"path", "/attributes/fulfillment_availability"},
-            {"value",
-             {{{"fulfillment_channel_code", "DEFAULT"}, {"quantity", line.quantity.units()}}}}}}}});
+    json.begin_object();
+    json.field("messageId", ++message_id);
+    json.field("operationType", "PATCH");
+    json.key("patches");
+    ad::write_quantity_patches(json, line.quantity.units());
+    json.field("productType", "PRODUCT");
+    json.field("sku", line.sku.str());
+    json.end_object();
   }
-  const nlohmann::json doc = {{"header", {{"sellerId", seller_id}, {"version", "2.0"}}},
-                              {"messages", std::move(messages)}};
-  return doc.dump();
+  json.end_array().end_object();
+  return doc;
 }
 
 std::string string_field(const nlohmann::json& body, const char* key) {
@@ -57,8 +60,9 @@ void AmazonConnector::push_feed(std::vector<PushItem> items, PushCallback callba
   for (PushItem& item : items) sub->lines.push_back({item.listing.sku, item.quantity});
   sub->callback = std::move(callback);
   sub->document = feed_document(config_.seller_id, sub->lines);
-  const nlohmann::json body = {{"contentType", kFeedContentType}};
-  send_api(make_request("POST", "/feeds/2021-06-30/documents", body.dump()),
+  std::string body;
+  base::JsonWriter(body).begin_object().field("contentType", kFeedContentType).end_object();
+  send_api(make_request("POST", "/feeds/2021-06-30/documents", std::move(body)),
            [this, sub](base::Result<base::HttpResponse> r) {
              if (!r.ok() || !r.value().is_success()) {
                PushItemResult f = ad::failure_result(sub->lines[0].sku, r, default_retry_after());
@@ -105,10 +109,14 @@ void AmazonConnector::upload_feed_document(std::shared_ptr<FeedSubmission> sub) 
 }
 
 void AmazonConnector::create_feed(std::shared_ptr<FeedSubmission> sub) {
-  const nlohmann::json body = {{"feedType", "JSON_LISTINGS_FEED"},
-                               {"marketplaceIds", {config_.marketplace_id}},
-                               {"inputFeedDocumentId", sub->document_id}};
-  send_api(make_request("POST", "/feeds/2021-06-30/feeds", body.dump()),
+  std::string body;
+  base::JsonWriter writer(body);
+  writer.begin_object();
+  writer.field("feedType", "JSON_LISTINGS_FEED");
+  writer.field("inputFeedDocumentId", sub->document_id);
+  writer.key("marketplaceIds").begin_array().value(config_.marketplace_id).end_array();
+  writer.end_object();
+  send_api(make_request("POST", "/feeds/2021-06-30/feeds", std::move(body)),
            [this, sub](base::Result<base::HttpResponse> r) {
              const auto json = r.ok() && r.value().is_success() ? ad::parse_object(r.value().body)
                                                                 : std::nullopt;

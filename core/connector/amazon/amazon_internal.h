@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/base/http.h"
+#include "core/base/json_writer.h"
 #include "core/base/result.h"
 #include "core/base/time.h"
 #include "core/connector/connector.h"
@@ -38,6 +39,10 @@ bool is_token_rejection(const base::HttpResponse& response);
 
 // Retry-After in seconds when the response has one (Amazon's 429s do not), else `fallback`.
 base::Duration retry_after_of(const base::HttpResponse& response, base::Duration fallback);
+
+// The "patches" value of a patchListingsItem body or JSON_LISTINGS_FEED PATCH message that sets
+// the merchant-fulfilled (DEFAULT) quantity to `units`.
+void write_quantity_patches(base::JsonWriter& json, int64_t units);
 
 // Clips `text` to kErrorBytesMax bytes.
 std::string clip(std::string text);

@@ -6,6 +6,7 @@
 #include "core/base/url.h"
 #include "core/connector/amazon/amazon_connector.h"
 #include "core/connector/amazon/amazon_internal.h"
+#include "core/connector/amazon/amazon_responses.h"
 
 namespace invsync::connector {
 
@@ -21,20 +22,6 @@ struct PolledOrder {
   std::string id;
   bool canceled = false;
 };
-
-std::string string_field(const nlohmann::json& body, const char* key) {
-  const auto it = body.find(key);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// The "payload" object of an Orders v0 response; nullopt when absent.
-std::optional<nlohmann::json> payload_of(const base::HttpResponse& response) {
-  auto body = ad::parse_object(response.body);
-  if (!body) return std::nullopt;
-  const auto it = body->find("payload");
-  if (it == body->end() || !it->is_object()) return std::nullopt;
-  return *it;
-}
 
 }  // namespace
 
@@ -111,29 +98,25 @@ void AmazonConnector::on_orders_page(std::shared_ptr<OrdersPoll> poll,
     poll->callback(ad::failure_status(r, default_retry_after()));
     return;
   }
-  const auto payload = payload_of(r.value());
-  const auto orders = payload ? payload->find("Orders") : nlohmann::json::const_iterator();
-  if (!payload || orders == payload->end() || !orders->is_array()) {
+  std::optional<ad::OrdersPage> page = ad::decode_orders_page(r.value().body);
+  if (!page) {
     poll->callback(base::Status::corruption("amazon getOrders: no payload.Orders array"));
     return;
   }
-  for (const auto& order : *orders) {
-    const std::string id = order.is_object() ? string_field(order, "AmazonOrderId") : "";
-    const auto updated = ad::parse_iso8601(order.is_object() ? string_field(order, "LastUpdateDate")
-                                                             : "");
-    const std::string status = order.is_object() ? string_field(order, "OrderStatus") : "";
-    if (id.empty() || !updated || status.empty()) {
+  for (ad::OrderSummary& order : page->orders) {
+    const auto updated = ad::parse_iso8601(order.last_update_date);
+    if (order.amazon_order_id.empty() || !updated || order.order_status.empty()) {
       poll->callback(base::Status::corruption(
           "amazon getOrders: an order lacks AmazonOrderId, LastUpdateDate or OrderStatus"));
       return;
     }
     poll->best = std::max(poll->best, *updated);
-    poll->orders.push_back({id, status == "Canceled"});
+    poll->orders.push_back({std::move(order.amazon_order_id), order.order_status == "Canceled"});
   }
-  if (const auto before = ad::parse_iso8601(string_field(*payload, "LastUpdatedBefore"))) {
+  if (const auto before = ad::parse_iso8601(page->last_updated_before)) {
     poll->best = std::max(poll->best, *before);
   }
-  poll->page_next_token = string_field(*payload, "NextToken");
+  poll->page_next_token = std::move(page->next_token);
   fetch_order_items(poll, "");
 }
 
@@ -155,18 +138,17 @@ namespace {
 
 // The events of one order item; an error Status when the item is malformed.
 base::Status item_events(const domain::ChannelId& channel, const PolledOrder& order,
-                         const nlohmann::json& item, std::vector<domain::OrderEvent>* out) {
-  if (!item.is_object()) return base::Status::corruption("amazon getOrderItems: item not object");
-  const std::string line_key = string_field(item, "OrderItemId");
-  const auto quantity = item.find("QuantityOrdered");
-  if (line_key.empty() || quantity == item.end() || !quantity->is_number_integer()) {
+                         const ad::OrderItem& item, std::vector<domain::OrderEvent>* out) {
+  if (!item.is_object) return base::Status::corruption("amazon getOrderItems: item not object");
+  const std::string& line_key = item.order_item_id;
+  if (line_key.empty() || !item.quantity_ordered) {
     return base::Status::corruption(
         "amazon getOrderItems: order " + order.id + " has an item without OrderItemId or "
         "QuantityOrdered");
   }
-  const int64_t units = quantity->get<int64_t>();
+  const int64_t units = *item.quantity_ordered;
   if (units == 0) return base::Status();  // nothing ordered on this line (nothing to count)
-  auto sku = domain::Sku::parse(string_field(item, "SellerSKU"));
+  auto sku = domain::Sku::parse(item.seller_sku);
   if (!sku.ok()) {
     return base::Status::corruption("amazon getOrderItems: order " + order.id + " item " +
                                     line_key + ": " + sku.status().message());
@@ -193,14 +175,13 @@ void AmazonConnector::on_order_items(std::shared_ptr<OrdersPoll> poll,
     poll->callback(ad::failure_status(r, default_retry_after()));
     return;
   }
-  const auto payload = payload_of(r.value());
-  const auto items = payload ? payload->find("OrderItems") : nlohmann::json::const_iterator();
-  if (!payload || items == payload->end() || !items->is_array()) {
+  std::optional<ad::OrderItemsPage> page = ad::decode_order_items(r.value().body);
+  if (!page) {
     poll->callback(base::Status::corruption("amazon getOrderItems: no payload.OrderItems array"));
     return;
   }
   const PolledOrder& order = poll->orders[poll->order_index];
-  for (const auto& item : *items) {
+  for (const ad::OrderItem& item : page->items) {
     base::Status st = item_events(config_.channel, order, item, &poll->events);
     if (!st.ok()) {
       poll->callback(st.code() == base::StatusCode::kCorruption
@@ -209,7 +190,7 @@ void AmazonConnector::on_order_items(std::shared_ptr<OrdersPoll> poll,
       return;
     }
   }
-  std::string next_token = string_field(*payload, "NextToken");
+  std::string next_token = std::move(page->next_token);
   if (next_token.empty()) ++poll->order_index;
   fetch_order_items(poll, std::move(next_token));
 }

@@ -66,6 +66,17 @@ base::Duration retry_after_of(const base::HttpResponse& response, base::Duration
   return parse_retry_after(response.headers).value_or(fallback);
 }
 
+void write_quantity_patches(base::JsonWriter& json, int64_t units) {
+  json.begin_array().begin_object();
+  json.field("op", "replace");
+  json.field("path", "/attributes/fulfillment_availability");
+  json.key("value").begin_array().begin_object();
+  json.field("fulfillment_channel_code", "DEFAULT");
+  json.field("quantity", units);
+  json.end_object().end_array();
+  json.end_object().end_array();
+}
+
 std::string clip(std::string text) {
   if (text.size() > kErrorBytesMax) text.resize(kErrorBytesMax);
   return text;
