@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/base/url.h"
@@ -15,7 +16,6 @@ namespace invsync::mocks {
 using base::HttpResponse;
 using base::Instant;
 using etsy::error_response;
-using etsy::Json;
 using InJson = nlohmann::json;
 
 namespace {
@@ -24,6 +24,11 @@ constexpr int64_t kMaxOfferingQuantity = 999;
 
 std::string at(size_t i, std::string_view rest = "") {
   return "products[" + std::to_string(i) + "]" + std::string(rest);
+}
+
+// "products[i].<list>[k]": where an error is (built only for the message).
+std::string at(size_t i, std::string_view list, size_t k) {
+  return at(i, "." + std::string(list) + "[" + std::to_string(k) + "]");
 }
 
 // Reads an optional array of ids ("price_on_property" etc.).
@@ -37,12 +42,12 @@ std::string read_id_list(const InJson& body, const char* key, std::vector<int64_
   return "";
 }
 
-std::string read_property_value(const InJson& v, const std::string& where,
-                                etsy::PropertyValue* out) {
-  if (!v.is_object()) return "Expected " + where + " to be an object";
-  if (v.contains("scale_name")) return "Unexpected read-only property " + where + ".scale_name";
+std::string read_property_value(const InJson& v, size_t i, size_t k, etsy::PropertyValue* out) {
+  const auto where = [&] { return at(i, "property_values", k); };
+  if (!v.is_object()) return "Expected " + where() + " to be an object";
+  if (v.contains("scale_name")) return "Unexpected read-only property " + where() + ".scale_name";
   if (!v.contains("property_id") || !v["property_id"].is_number_integer()) {
-    return "Missing input parameter: [" + where + ".property_id]";
+    return "Missing input parameter: [" + where() + ".property_id]";
   }
   out->property_id = v["property_id"].get<int64_t>();
   if (!v.contains("values") || !v["values"].is_array() || v["values"].empty()) {
@@ -54,7 +59,7 @@ std::string read_property_value(const InJson& v, const std::string& where,
   }
   if (v.contains("value_ids") && v["value_ids"].is_array()) {
     for (const InJson& id : v["value_ids"]) {
-      if (!id.is_number_integer()) return "Expected " + where + ".value_ids to contain integers";
+      if (!id.is_number_integer()) return "Expected " + where() + ".value_ids to contain integers";
       out->value_ids.push_back(id.get<int64_t>());
     }
   }
@@ -67,31 +72,32 @@ std::string read_property_value(const InJson& v, const std::string& where,
   return "";
 }
 
-std::string read_offering(const InJson& o, const std::string& where, etsy::Offering* out) {
-  if (!o.is_object()) return "Expected " + where + " to be an object";
+std::string read_offering(const InJson& o, size_t i, size_t k, etsy::Offering* out) {
+  const auto where = [&] { return at(i, "offerings", k); };
+  if (!o.is_object()) return "Expected " + where() + " to be an object";
   for (const char* ro : {"offering_id", "is_deleted"}) {
-    if (o.contains(ro)) return "Unexpected read-only property " + where + "." + ro;
+    if (o.contains(ro)) return "Unexpected read-only property " + where() + "." + ro;
   }
-  if (!o.contains("price")) return "Missing input parameter: [" + where + ".price]";
+  if (!o.contains("price")) return "Missing input parameter: [" + where() + ".price]";
   if (o["price"].is_object()) {
-    return "Expected " + where + ".price to be a number, got a Money object";
+    return "Expected " + where() + ".price to be a number, got a Money object";
   }
-  if (!o["price"].is_number()) return "Expected " + where + ".price to be a number";
+  if (!o["price"].is_number()) return "Expected " + where() + ".price to be a number";
   const double price = o["price"].get<double>();
   if (!(price >= 0.20 && price <= 50000.0)) {
-    return "Price for " + where + " must be between 0.20 and 50000.00";
+    return "Price for " + where() + " must be between 0.20 and 50000.00";
   }
   out->price_amount = std::llround(price * 100.0);
   if (!o.contains("quantity") || !o["quantity"].is_number_integer()) {
-    return "Missing input parameter: [" + where + ".quantity]";
+    return "Missing input parameter: [" + where() + ".quantity]";
   }
   out->quantity = o["quantity"].get<int64_t>();
-  if (out->quantity < 0) return "There was a problem with /" + where + "/quantity : must be >= 0";
+  if (out->quantity < 0) return "There was a problem with /" + where() + "/quantity : must be >= 0";
   if (out->quantity > kMaxOfferingQuantity) {
-    return "There was a problem with /" + where + "/quantity : cannot be greater than 999";
+    return "There was a problem with /" + where() + "/quantity : cannot be greater than 999";
   }
   if (!o.contains("is_enabled") || !o["is_enabled"].is_boolean()) {
-    return "Missing input parameter: [" + where + ".is_enabled]";
+    return "Missing input parameter: [" + where() + ".is_enabled]";
   }
   out->is_enabled = o["is_enabled"].get<bool>();
   if (o.contains("readiness_state_id") && o["readiness_state_id"].is_number_integer()) {
@@ -113,8 +119,7 @@ std::string read_product(const InJson& p, size_t i, etsy::Product* out) {
     if (!p["property_values"].is_array()) return "Property values can't be empty";
     for (size_t k = 0; k < p["property_values"].size(); ++k) {
       etsy::PropertyValue pv;
-      const std::string where = at(i, ".property_values[" + std::to_string(k) + "]");
-      std::string err = read_property_value(p["property_values"][k], where, &pv);
+      std::string err = read_property_value(p["property_values"][k], i, k, &pv);
       if (!err.empty()) return err;
       out->property_values.push_back(std::move(pv));
     }
@@ -124,8 +129,7 @@ std::string read_product(const InJson& p, size_t i, etsy::Product* out) {
   }
   for (size_t k = 0; k < p["offerings"].size(); ++k) {
     etsy::Offering o;
-    std::string err =
-        read_offering(p["offerings"][k], at(i, ".offerings[" + std::to_string(k) + "]"), &o);
+    std::string err = read_offering(p["offerings"][k], i, k, &o);
     if (!err.empty()) return err;
     out->offerings.push_back(o);
   }
@@ -165,6 +169,7 @@ std::string value_of(const etsy::Product& p, int64_t property_id) {
 template <typename Field>
 bool varies_off_property(const std::vector<etsy::Product>& products,
                          const std::vector<int64_t>& on_property, Field field) {
+  if (products.size() < 2) return false;  // nothing to disagree with
   std::map<std::string, std::string> seen;
   for (const etsy::Product& p : products) {
     std::string key;
@@ -226,10 +231,26 @@ std::string check_values(const etsy::Listing& next) {
   return "";
 }
 
+HttpResponse inventory_response(const etsy::Listing& listing, const std::string& currency_code) {
+  std::string body;
+  base::JsonWriter w(body);
+  etsy::write_inventory(w, listing, currency_code);
+  return HttpResponse::json(200, std::move(body));
+}
+
+HttpResponse listing_response(const etsy::Listing& listing, const EtsyMockConfig& config) {
+  std::string body;
+  base::JsonWriter w(body);
+  w.begin_object();
+  etsy::write_listing_members(w, listing, config);
+  w.end_object();
+  return HttpResponse::json(200, std::move(body));
+}
+
 // Etsy's 404 for a listing id it does not have.
 HttpResponse listing_not_found(int64_t listing_id) {
-  return error_response(
-      404, "Could not find a Listing with listing_id = " + std::to_string(listing_id));
+  return error_response(404,
+                        "Could not find a Listing with listing_id = " + std::to_string(listing_id));
 }
 
 }  // namespace
@@ -239,7 +260,7 @@ HttpResponse EtsyMock::get_listing(int64_t listing_id) {
   if (it == listings_.end()) {
     return listing_not_found(listing_id);
   }
-  return etsy::json_response(200, etsy::listing_json(it->second, config_));
+  return listing_response(it->second, config_);
 }
 
 HttpResponse EtsyMock::get_inventory(int64_t listing_id) {
@@ -247,7 +268,7 @@ HttpResponse EtsyMock::get_inventory(int64_t listing_id) {
   if (it == listings_.end()) {
     return listing_not_found(listing_id);
   }
-  return etsy::json_response(200, etsy::inventory_json(it->second, config_.currency_code));
+  return inventory_response(it->second, config_.currency_code);
 }
 
 HttpResponse EtsyMock::get_batch_inventory(const base::HttpRequest& request) {
@@ -268,16 +289,18 @@ HttpResponse EtsyMock::get_batch_inventory(const base::HttpRequest& request) {
     if (listings_.count(id) == 0) missing += (missing.empty() ? "" : ", ") + std::to_string(id);
   }
   if (!missing.empty()) return error_response(404, "Listings not found: " + missing);
-  Json results = Json::array();
+  std::string body;
+  base::JsonWriter w(body);
+  w.begin_object().field("count", static_cast<uint64_t>(ids.size())).key("results").begin_array();
   for (int64_t id : ids) {
-    Json j = etsy::listing_json(listings_.at(id), config_);
-    j["inventory"] = etsy::inventory_json(listings_.at(id), config_.currency_code);
-    results.push_back(std::move(j));
+    const etsy::Listing& listing = listings_.at(id);
+    w.begin_object();
+    etsy::write_listing_members(w, listing, config_);
+    etsy::write_inventory(w.key("inventory"), listing, config_.currency_code);
+    w.end_object();
   }
-  Json body;
-  body["count"] = results.size();
-  body["results"] = std::move(results);
-  return etsy::json_response(200, body);
+  w.end_array().end_object();
+  return HttpResponse::json(200, std::move(body));
 }
 
 HttpResponse EtsyMock::put_inventory(int64_t listing_id, const base::HttpRequest& request,
@@ -320,15 +343,19 @@ HttpResponse EtsyMock::put_inventory(int64_t listing_id, const base::HttpRequest
       if (v.value_ids.empty()) v.value_ids.push_back(next_id(&next_value_id_));
     }
   }
-  // Re-index only this listing's SKUs (a full rebuild per PUT is quadratic over a catalogue).
+  // Re-index only this listing's SKUs (a full rebuild per PUT is quadratic over a catalogue):
+  // drop those the PUT removed and point those it adds here (those it keeps already point here).
   for (const etsy::Product& p : listing.products) {
+    if (p.sku.empty() || next.find_sku(p.sku) != nullptr) continue;
     auto idx = sku_listing_.find(p.sku);
-    if (!p.sku.empty() && idx != sku_listing_.end() && idx->second == listing_id) sku_listing_.erase(idx);
+    if (idx != sku_listing_.end() && idx->second == listing_id) sku_listing_.erase(idx);
+  }
+  for (const etsy::Product& p : next.products) {
+    if (!p.sku.empty() && listing.find_sku(p.sku) == nullptr) {
+      sku_listing_.insert_or_assign(p.sku, listing_id);
+    }
   }
   listing.products = std::move(next.products);
-  for (const etsy::Product& p : listing.products) {
-    if (!p.sku.empty()) sku_listing_[p.sku] = listing_id;
-  }
   listing.price_on_property = std::move(next.price_on_property);
   listing.quantity_on_property = std::move(next.quantity_on_property);
   listing.sku_on_property = std::move(next.sku_on_property);
@@ -338,7 +365,7 @@ HttpResponse EtsyMock::put_inventory(int64_t listing_id, const base::HttpRequest
     listing.state = etsy::ListingState::kActive;
   }
   bump("inventory_updates");
-  return etsy::json_response(200, etsy::inventory_json(listing, config_.currency_code));
+  return inventory_response(listing, config_.currency_code);
 }
 
 HttpResponse EtsyMock::patch_listing(int64_t listing_id, const base::HttpRequest& request,
@@ -375,7 +402,7 @@ HttpResponse EtsyMock::patch_listing(int64_t listing_id, const base::HttpRequest
     }
   }
   listing.updated_unix_s = unix_seconds(now);
-  return etsy::json_response(200, etsy::listing_json(listing, config_));
+  return listing_response(listing, config_);
 }
 
 }  // namespace invsync::mocks

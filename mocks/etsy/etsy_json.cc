@@ -1,4 +1,4 @@
-// JSON shapes of Etsy's responses and model helpers.
+// Etsy's response bodies written as JSON text, and model helpers.
 #include "mocks/etsy/etsy_json.h"
 
 #include <charconv>
@@ -48,153 +48,160 @@ const char* state_name(ListingState state) {
   return "active";
 }
 
-base::HttpResponse json_response(int32_t status, const Json& body) {
-  return base::HttpResponse::json(status, body.dump());
-}
-
 base::HttpResponse error_response(int32_t status, std::string_view message) {
-  Json body;
-  body["error"] = std::string(message);
-  return json_response(status, body);
-}
-
-base::HttpResponse oauth_error(int32_t status, std::string_view error,
-                               std::string_view description) {
-  Json body;
-  body["error"] = std::string(error);
-  body["error_description"] = std::string(description);
-  return json_response(status, body);
-}
-
-Json money_json(int64_t amount, const std::string& currency_code) {
-  Json m;
-  m["amount"] = amount;
-  m["divisor"] = 100;
-  m["currency_code"] = currency_code;
-  return m;
+  std::string body;
+  base::JsonWriter(body).begin_object().field("error", message).end_object();
+  return base::HttpResponse::json(status, std::move(body));
 }
 
 namespace {
 
-Json property_values_json(const std::vector<PropertyValue>& values) {
-  Json out = Json::array();
-  for (const PropertyValue& v : values) {
-    Json j;
-    j["property_id"] = v.property_id;
-    j["property_name"] = v.property_name;
-    j["scale_id"] = v.scale_id ? Json(*v.scale_id) : Json(nullptr);
-    j["scale_name"] = nullptr;
-    j["value_ids"] = v.value_ids;
-    j["values"] = v.values;
-    out.push_back(std::move(j));
+void write_money(base::JsonWriter& w, int64_t amount, const std::string& currency_code) {
+  w.begin_object()
+      .field("amount", amount)
+      .field("divisor", int64_t{100})
+      .field("currency_code", currency_code)
+      .end_object();
+}
+
+void write_optional(base::JsonWriter& w, const std::optional<int64_t>& v) {
+  if (v) {
+    w.value(*v);
+  } else {
+    w.null();
   }
-  return out;
+}
+
+template <typename T>
+void write_array(base::JsonWriter& w, const std::vector<T>& values) {
+  w.begin_array();
+  for (const T& v : values) w.value(v);
+  w.end_array();
+}
+
+void write_property_values(base::JsonWriter& w, const std::vector<PropertyValue>& values) {
+  w.begin_array();
+  for (const PropertyValue& v : values) {
+    w.begin_object().field("property_id", v.property_id).field("property_name", v.property_name);
+    write_optional(w.key("scale_id"), v.scale_id);
+    w.key("scale_name").null();
+    write_array(w.key("value_ids"), v.value_ids);
+    write_array(w.key("values"), v.values);
+    w.end_object();
+  }
+  w.end_array();
 }
 
 }  // namespace
 
-Json inventory_json(const Listing& listing, const std::string& currency_code) {
-  Json products = Json::array();
+void write_inventory(base::JsonWriter& w, const Listing& listing,
+                     const std::string& currency_code) {
+  w.begin_object().key("products").begin_array();
   for (const Product& p : listing.products) {
-    Json offerings = Json::array();
+    w.begin_object()
+        .field("product_id", p.product_id)
+        .field("sku", p.sku)
+        .field("is_deleted", false)
+        .key("offerings")
+        .begin_array();
     for (const Offering& o : p.offerings) {
-      Json j;
-      j["offering_id"] = o.offering_id;
-      j["quantity"] = o.quantity;
-      j["is_enabled"] = o.is_enabled;
-      j["is_deleted"] = false;
-      j["price"] = money_json(o.price_amount, currency_code);
-      j["readiness_state_id"] = o.readiness_state_id ? Json(*o.readiness_state_id) : Json(nullptr);
-      offerings.push_back(std::move(j));
+      w.begin_object()
+          .field("offering_id", o.offering_id)
+          .field("quantity", o.quantity)
+          .field("is_enabled", o.is_enabled)
+          .field("is_deleted", false);
+      write_money(w.key("price"), o.price_amount, currency_code);
+      write_optional(w.key("readiness_state_id"), o.readiness_state_id);
+      w.end_object();
     }
-    Json j;
-    j["product_id"] = p.product_id;
-    j["sku"] = p.sku;
-    j["is_deleted"] = false;
-    j["offerings"] = std::move(offerings);
-    j["property_values"] = property_values_json(p.property_values);
-    products.push_back(std::move(j));
+    w.end_array();
+    write_property_values(w.key("property_values"), p.property_values);
+    w.end_object();
   }
-  Json inv;
-  inv["products"] = std::move(products);
-  inv["price_on_property"] = listing.price_on_property;
-  inv["quantity_on_property"] = listing.quantity_on_property;
-  inv["sku_on_property"] = listing.sku_on_property;
-  inv["readiness_state_on_property"] = listing.readiness_state_on_property;
-  return inv;
+  w.end_array();
+  write_array(w.key("price_on_property"), listing.price_on_property);
+  write_array(w.key("quantity_on_property"), listing.quantity_on_property);
+  write_array(w.key("sku_on_property"), listing.sku_on_property);
+  write_array(w.key("readiness_state_on_property"), listing.readiness_state_on_property);
+  w.end_object();
 }
 
-Json listing_json(const Listing& listing, const EtsyMockConfig& config) {
-  Json j;
-  j["listing_id"] = listing.listing_id;
-  j["user_id"] = config.user_id;
-  j["shop_id"] = config.shop_id;
-  j["title"] = listing.title;
-  j["state"] = state_name(listing.state);
-  j["creation_timestamp"] = listing.created_unix_s;
-  j["created_timestamp"] = listing.created_unix_s;
-  j["last_modified_timestamp"] = listing.updated_unix_s;
-  j["updated_timestamp"] = listing.updated_unix_s;
-  j["quantity"] = listing.quantity();
-  Json skus = Json::array();
+void write_listing_members(base::JsonWriter& w, const Listing& listing,
+                           const EtsyMockConfig& config) {
+  w.field("listing_id", listing.listing_id)
+      .field("user_id", config.user_id)
+      .field("shop_id", config.shop_id)
+      .field("title", listing.title)
+      .field("state", state_name(listing.state))
+      .field("creation_timestamp", listing.created_unix_s)
+      .field("created_timestamp", listing.created_unix_s)
+      .field("last_modified_timestamp", listing.updated_unix_s)
+      .field("updated_timestamp", listing.updated_unix_s)
+      .field("quantity", listing.quantity())
+      .key("sku")
+      .begin_array();
   for (const Product& p : listing.products) {
-    if (!p.sku.empty()) skus.push_back(p.sku);
+    if (!p.sku.empty()) w.value(p.sku);
   }
-  j["sku"] = std::move(skus);
-  j["has_variations"] = listing.has_variations();
+  w.end_array().field("has_variations", listing.has_variations());
   const int64_t price = listing.products.empty() || listing.products[0].offerings.empty()
                             ? config.default_price_amount
                             : listing.products[0].offerings[0].price_amount;
-  j["price"] = money_json(price, config.currency_code);
-  return j;
+  write_money(w.key("price"), price, config.currency_code);
 }
 
-Json receipt_json(const Receipt& r, const EtsyMockConfig& config) {
-  Json txs = Json::array();
+const std::string& receipt_json(Receipt& r, const EtsyMockConfig& config) {
+  if (!r.json.empty()) return r.json;
+  base::JsonWriter w(r.json);
   int64_t total = 0;
-  for (const Transaction& t : r.transactions) {
-    Json j;
-    j["transaction_id"] = t.transaction_id;
-    j["seller_user_id"] = config.user_id;
-    j["create_timestamp"] = r.created_unix_s;
-    j["created_timestamp"] = r.created_unix_s;
-    j["paid_timestamp"] = r.created_unix_s;
-    j["shipped_timestamp"] = nullptr;
-    j["quantity"] = t.quantity;
-    j["listing_id"] = t.listing_id;
-    j["receipt_id"] = r.receipt_id;
-    j["product_id"] = t.product_id;
-    j["sku"] = t.sku;
-    j["price"] = money_json(t.price_amount, config.currency_code);
-    Json variations = Json::array();
-    for (const PropertyValue& v : t.variations) {
-      Json var;
-      var["property_id"] = v.property_id;
-      var["value_id"] = v.value_ids.empty() ? Json(nullptr) : Json(v.value_ids[0]);
-      var["formatted_name"] = v.property_name;
-      var["formatted_value"] = v.values.empty() ? "" : v.values[0];
-      variations.push_back(std::move(var));
-    }
-    j["variations"] = std::move(variations);
-    j["product_data"] = property_values_json(t.variations);
-    total += t.price_amount * t.quantity;
-    txs.push_back(std::move(j));
-  }
+  for (const Transaction& t : r.transactions) total += t.price_amount * t.quantity;
   const bool canceled = r.status == "canceled";
-  Json j;
-  j["receipt_id"] = r.receipt_id;
-  j["receipt_type"] = 0;
-  j["seller_user_id"] = config.user_id;
-  j["status"] = r.status;
-  j["is_paid"] = !canceled;
-  j["is_shipped"] = false;
-  j["create_timestamp"] = r.created_unix_s;
-  j["created_timestamp"] = r.created_unix_s;
-  j["update_timestamp"] = r.updated_unix_s;
-  j["updated_timestamp"] = r.updated_unix_s;
-  j["grandtotal"] = money_json(total, config.currency_code);
-  j["transactions"] = std::move(txs);
-  return j;
+  w.begin_object()
+      .field("receipt_id", r.receipt_id)
+      .field("receipt_type", int64_t{0})
+      .field("seller_user_id", config.user_id)
+      .field("status", r.status)
+      .field("is_paid", !canceled)
+      .field("is_shipped", false)
+      .field("create_timestamp", r.created_unix_s)
+      .field("created_timestamp", r.created_unix_s)
+      .field("update_timestamp", r.updated_unix_s)
+      .field("updated_timestamp", r.updated_unix_s);
+  write_money(w.key("grandtotal"), total, config.currency_code);
+  w.key("transactions").begin_array();
+  for (const Transaction& t : r.transactions) {
+    w.begin_object()
+        .field("transaction_id", t.transaction_id)
+        .field("seller_user_id", config.user_id)
+        .field("create_timestamp", r.created_unix_s)
+        .field("created_timestamp", r.created_unix_s)
+        .field("paid_timestamp", r.created_unix_s)
+        .key("shipped_timestamp")
+        .null()
+        .field("quantity", t.quantity)
+        .field("listing_id", t.listing_id)
+        .field("receipt_id", r.receipt_id)
+        .field("product_id", t.product_id)
+        .field("sku", t.sku);
+    write_money(w.key("price"), t.price_amount, config.currency_code);
+    w.key("variations").begin_array();
+    for (const PropertyValue& v : t.variations) {
+      w.begin_object().field("property_id", v.property_id).key("value_id");
+      if (v.value_ids.empty()) {
+        w.null();
+      } else {
+        w.value(v.value_ids[0]);
+      }
+      w.field("formatted_name", v.property_name)
+          .field("formatted_value", v.values.empty() ? std::string_view() : v.values[0])
+          .end_object();
+    }
+    w.end_array();
+    write_property_values(w.key("product_data"), t.variations);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return r.json;
 }
 
 std::optional<int64_t> parse_int(std::string_view text) {

@@ -1,33 +1,33 @@
-// Private to mocks/etsy: JSON shapes of Etsy's responses (Money, ListingInventory, ShopListing,
-// ShopReceipt, errors) and small parsing helpers. Includes nlohmann/json: .cc files only.
+// Private to mocks/etsy: Etsy's response bodies (Money, ListingInventory, ShopListing,
+// ShopReceipt, errors) written straight to JSON text with base::JsonWriter, and small parsing
+// helpers. Members keep the order Etsy documents them in.
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/base/http.h"
+#include "core/base/json_writer.h"
 #include "mocks/etsy/etsy_mock.h"
 #include "mocks/etsy/etsy_model.h"
 
 namespace invsync::mocks::etsy {
 
-using Json = nlohmann::ordered_json;
-
-base::HttpResponse json_response(int32_t status, const Json& body);
 // Etsy's ErrorSchema: {"error":"<message>"}.
 base::HttpResponse error_response(int32_t status, std::string_view message);
-// OAuth errors add error_description.
-base::HttpResponse oauth_error(int32_t status, std::string_view error,
-                               std::string_view description);
 
-Json money_json(int64_t amount, const std::string& currency_code);
-Json inventory_json(const Listing& listing, const std::string& currency_code);
-Json listing_json(const Listing& listing, const EtsyMockConfig& config);
-Json receipt_json(const Receipt& receipt, const EtsyMockConfig& config);
+// A ListingInventory object.
+void write_inventory(base::JsonWriter& w, const Listing& listing, const std::string& currency_code);
+// The members of a ShopListing, into an object the caller has begun (and ends; the batch
+// endpoint adds "inventory" first).
+void write_listing_members(base::JsonWriter& w, const Listing& listing,
+                           const EtsyMockConfig& config);
+// A ShopReceipt object with its transactions, as JSON text: written into receipt.json the first
+// time, which whoever changes the receipt clears.
+const std::string& receipt_json(Receipt& receipt, const EtsyMockConfig& config);
 
 // A whole decimal number that fits int64 (no sign, no spaces), else nullopt.
 std::optional<int64_t> parse_int(std::string_view text);

@@ -3,7 +3,6 @@
 #include "mocks/etsy/etsy_mock.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "core/base/json_reader.h"
 #include "mocks/etsy/etsy_json.h"
@@ -17,6 +16,7 @@ using etsy::error_response;
 
 EtsyMock::EtsyMock(EtsyMockConfig config, uint64_t seed)
     : config_(std::move(config)),
+      api_key_(config_.keystring + ":" + config_.shared_secret),
       prng_(seed),
       per_second_(config_.per_second_limit, Duration::seconds(1), 1),
       per_day_(config_.per_day_limit, Duration::hours(24), config_.day_window_buckets) {
@@ -26,23 +26,38 @@ EtsyMock::EtsyMock(EtsyMockConfig config, uint64_t seed)
   }
 }
 
-std::string EtsyMock::api_key_header() const {
-  return config_.keystring + ":" + config_.shared_secret;
-}
-
 int64_t EtsyMock::unix_seconds(Instant now) const {
   return (config_.wall_origin + (now - Instant())).unix_s();
 }
 
+namespace {
+
+// Appends the low `digits` hex digits of `v`, zero-padded.
+void append_hex(std::string& out, uint64_t v, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = 4 * (digits - 1); shift >= 0; shift -= 4) {
+    out.push_back(kHex[(v >> shift) & 0xf]);
+  }
+}
+
+}  // namespace
+
+// A version 4 UUID: xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx.
 std::string EtsyMock::request_uuid() {
   const uint64_t a = prng_.next_u64();
   const uint64_t b = prng_.next_u64();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<uint32_t>(a >> 32),
-                static_cast<uint32_t>((a >> 16) & 0xffff), static_cast<uint32_t>(a & 0xfff),
-                static_cast<uint32_t>(0x8000 | ((b >> 48) & 0x3fff)),
-                static_cast<unsigned long long>(b & 0xffffffffffffULL));
-  return buf;
+  std::string out;
+  out.reserve(36);
+  append_hex(out, a >> 32, 8);
+  out.push_back('-');
+  append_hex(out, a >> 16, 4);
+  out.append("-4");
+  append_hex(out, a, 3);
+  out.push_back('-');
+  append_hex(out, 0x8000 | ((b >> 48) & 0x3fff), 4);
+  out.push_back('-');
+  append_hex(out, b, 12);
+  return out;
 }
 
 // --- catalogue ---
@@ -93,11 +108,14 @@ std::optional<std::string> EtsyMock::external_ids_json(std::string_view sku) con
   if (it == sku_listing_.end()) return std::nullopt;
   const etsy::Product* p = listings_.at(it->second).find_sku(sku);
   if (p == nullptr) return std::nullopt;
-  etsy::Json j;
-  j["listing_id"] = it->second;
-  j["product_id"] = p->product_id;
-  j["shop_id"] = config_.shop_id;
-  return j.dump();
+  std::string out;
+  base::JsonWriter(out)
+      .begin_object()
+      .field("listing_id", it->second)
+      .field("product_id", p->product_id)
+      .field("shop_id", config_.shop_id)
+      .end_object();
+  return out;
 }
 
 std::optional<int64_t> EtsyMock::listing_id_of(std::string_view sku) const {
@@ -112,13 +130,10 @@ std::optional<std::string> EtsyMock::listing_state(int64_t listing_id) const {
   return std::string(etsy::state_name(it->second.state));
 }
 
-void EtsyMock::reindex_skus() {
-  sku_listing_.clear();
-  for (const auto& [id, listing] : listings_) {
-    for (const etsy::Product& p : listing.products) {
-      if (!p.sku.empty()) sku_listing_[p.sku] = id;
-    }
-  }
+void EtsyMock::bump(std::string_view stat, int64_t by) {
+  auto it = stats_.find(stat);
+  if (it == stats_.end()) it = stats_.emplace(stat, 0).first;
+  it->second += by;
 }
 
 // --- the request pipeline ---
@@ -299,7 +314,7 @@ std::map<std::string, int64_t> EtsyMock::counts() const {
 std::vector<AcceptedOrder> EtsyMock::accepted_orders() const { return accepted_; }
 
 std::map<std::string, int64_t> EtsyMock::stats() const {
-  std::map<std::string, int64_t> out = stats_;
+  std::map<std::string, int64_t> out(stats_.begin(), stats_.end());
   out["webhooks_dropped"] = webhooks_.dropped();
   out["webhooks_duplicated"] = webhooks_.duplicated();
   return out;

@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/base/prng.h"
@@ -117,7 +118,7 @@ class EtsyMock final : public MockPlatform {
   // --- Etsy-specific helpers ---
   const EtsyMockConfig& config() const { return config_; }
   // The correct x-api-key value: "<keystring>:<shared_secret>".
-  std::string api_key_header() const;
+  const std::string& api_key_header() const { return api_key_; }
   // The user consenting at etsy.com/oauth/connect: an authorization code bound to the PKCE
   // S256 `code_challenge` and `redirect_uri`, for the space-separated `scope`.
   std::string authorize(std::string_view code_challenge, std::string_view redirect_uri,
@@ -132,6 +133,11 @@ class EtsyMock final : public MockPlatform {
  private:
   using Response = base::HttpResponse;
   using Request = base::HttpRequest;
+  // Hashes std::string keys and std::string_view probes alike (heterogeneous lookup).
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
 
   // handle() stages: auth of the app, rate limits, routing.
   std::optional<Response> check_api_key(const Request& request);
@@ -155,7 +161,6 @@ class EtsyMock final : public MockPlatform {
   Response put_inventory(int64_t listing_id, const Request& request, base::Instant now);
   Response get_listing(int64_t listing_id);
   Response patch_listing(int64_t listing_id, const Request& request, base::Instant now);
-  void reindex_skus();
   // Receipts, storefront, webhooks (etsy_receipts.cc).
   Response list_receipts(const Request& request, base::Instant now);
   Response get_receipt(int64_t receipt_id, base::Instant now);
@@ -165,9 +170,10 @@ class EtsyMock final : public MockPlatform {
 
   std::string request_uuid();
   int64_t next_id(int64_t* counter) { return (*counter)++; }
-  void bump(const char* stat, int64_t by = 1) { stats_[stat] += by; }
+  void bump(std::string_view stat, int64_t by = 1);
 
   EtsyMockConfig config_;
+  std::string api_key_;  // api_key_header(), checked on every request
   base::Prng prng_;
   EtsyFaults faults_;
   WindowCounter per_second_;
@@ -175,10 +181,11 @@ class EtsyMock final : public MockPlatform {
   WebhookQueue webhooks_;
   base::Instant now_;  // latest time seen (for next_wakeup)
 
-  std::map<int64_t, etsy::Listing> listings_;
+  // Hash maps where every request looks up one entry; nothing depends on their order.
+  std::unordered_map<int64_t, etsy::Listing> listings_;
   std::map<std::string, int64_t> group_listing_;  // CatalogItem.group -> listing_id
-  std::map<std::string, int64_t, std::less<>> sku_listing_;
-  std::map<int64_t, etsy::Receipt> receipts_;
+  std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> sku_listing_;
+  std::unordered_map<int64_t, etsy::Receipt> receipts_;
   // visible_at of receipts polling cannot see yet (pruned as time advances): next_wakeup() is
   // the earliest of these, without scanning every receipt.
   std::multiset<base::Instant> pending_visible_;
@@ -190,7 +197,7 @@ class EtsyMock final : public MockPlatform {
   std::map<std::string, etsy::RefreshToken, std::less<>> refresh_tokens_;
   std::map<std::string, etsy::AuthorizationCode, std::less<>> auth_codes_;
   std::map<std::string, etsy::PendingWebhook, std::less<>> pending_webhooks_;
-  std::map<std::string, int64_t> stats_;
+  std::map<std::string, int64_t, std::less<>> stats_;
 
   int64_t next_listing_id_ = 1'500'000'001;
   int64_t next_product_id_ = 10'000'000'001;

@@ -76,6 +76,8 @@ struct Receipt {
   int64_t updated_unix_s = 0;
   base::Instant visible_at;  // polling sees the receipt from here on
   std::vector<Transaction> transactions;
+  // Its ShopReceipt JSON once served, until it changes: polls read each receipt many times over.
+  std::string json;
 };
 
 struct AccessToken {

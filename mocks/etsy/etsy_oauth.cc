@@ -3,6 +3,7 @@
 // grant with PKCE S256. Error bodies carry error + error_description.
 #include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "core/base/crypto.h"
 #include "core/base/url.h"
@@ -13,10 +14,20 @@ namespace invsync::mocks {
 
 using base::HttpResponse;
 using base::Instant;
-using etsy::oauth_error;
 using Form = std::vector<std::pair<std::string, std::string>>;
+// The token endpoint's bodies stay nlohmann-built: they are rare, and an error may echo client
+// input (grant_type), which nlohmann refuses to serialise unless it is valid UTF-8.
+using Json = nlohmann::ordered_json;
 
 namespace {
+
+// OAuth errors: Etsy's ErrorSchema plus error_description.
+HttpResponse oauth_error(int32_t status, std::string_view error, std::string_view description) {
+  Json body;
+  body["error"] = std::string(error);
+  body["error_description"] = std::string(description);
+  return HttpResponse::json(status, body.dump());
+}
 
 std::vector<std::string> split_scopes(std::string_view scope) {
   std::vector<std::string> out;
@@ -89,13 +100,13 @@ HttpResponse EtsyMock::issue_tokens(int64_t user_id, const std::vector<std::stri
   std::string refresh = random_token(user_id);
   access_tokens_[access] = etsy::AccessToken{user_id, scopes, now + config_.access_token_lifetime};
   refresh_tokens_[refresh] = etsy::RefreshToken{user_id, scopes, now, std::nullopt};
-  etsy::Json body;
+  Json body;
   body["access_token"] = access;
   body["token_type"] = "Bearer";
   body["expires_in"] = config_.access_token_lifetime.s();
   body["refresh_token"] = refresh;
   bump("tokens_issued");
-  return etsy::json_response(200, body);
+  return HttpResponse::json(200, body.dump());
 }
 
 HttpResponse EtsyMock::handle_token(const base::HttpRequest& request, Instant now) {

@@ -14,7 +14,6 @@ namespace invsync::mocks {
 using base::HttpResponse;
 using base::Instant;
 using etsy::error_response;
-using etsy::Json;
 
 namespace {
 
@@ -25,7 +24,7 @@ struct ReceiptQuery {
   std::optional<bool> was_paid, was_shipped, was_delivered, was_canceled;
   int64_t limit = 25;
   int64_t offset = 0;
-  std::string sort_on = "created";
+  int64_t etsy::Receipt::*sort_on = &etsy::Receipt::created_unix_s;  // then receipt_id
   bool ascending = false;
 };
 
@@ -57,10 +56,15 @@ std::string parse_receipt_query(std::string_view query, ReceiptQuery* q) {
       if (!n) return "offset must be an integer >= 0";
       q->offset = *n;
     } else if (key == "sort_on") {
-      if (value != "created" && value != "updated" && value != "receipt_id") {
+      if (value == "created") {
+        q->sort_on = &etsy::Receipt::created_unix_s;
+      } else if (value == "updated") {
+        q->sort_on = &etsy::Receipt::updated_unix_s;
+      } else if (value == "receipt_id") {
+        q->sort_on = &etsy::Receipt::receipt_id;
+      } else {
         return "sort_on must be one of: created, updated, receipt_id";
       }
-      q->sort_on = value;
     } else if (key == "sort_order") {
       if (value == "asc" || value == "ascending" || value == "up") {
         q->ascending = true;
@@ -93,8 +97,8 @@ HttpResponse EtsyMock::list_receipts(const base::HttpRequest& request, Instant n
   ReceiptQuery q;
   const std::string err = parse_receipt_query(request.query(), &q);
   if (!err.empty()) return error_response(400, err);
-  std::vector<const etsy::Receipt*> found;
-  auto consider = [&](const etsy::Receipt& r) {
+  std::vector<etsy::Receipt*> found;
+  auto consider = [&](etsy::Receipt& r) {
     if (r.visible_at <= now && matches(r, q)) found.push_back(&r);
   };
   if (q.min_modified) {
@@ -103,14 +107,9 @@ HttpResponse EtsyMock::list_receipts(const base::HttpRequest& request, Instant n
       consider(receipts_.at(it->second));
     }
   } else {
-    for (const auto& [id, r] : receipts_) consider(r);
+    for (auto& [id, r] : receipts_) consider(r);
   }
-  auto key = [&](const etsy::Receipt* r) {
-    const int64_t k = q.sort_on == "created"   ? r->created_unix_s
-                      : q.sort_on == "updated" ? r->updated_unix_s
-                                               : r->receipt_id;
-    return std::pair{k, r->receipt_id};
-  };
+  auto key = [&](const etsy::Receipt* r) { return std::pair{r->*q.sort_on, r->receipt_id}; };
   std::sort(found.begin(), found.end(), [&](const etsy::Receipt* a, const etsy::Receipt* b) {
     return q.ascending ? key(a) < key(b) : key(b) < key(a);
   });
@@ -119,14 +118,14 @@ HttpResponse EtsyMock::list_receipts(const base::HttpRequest& request, Instant n
     offset = std::max<int64_t>(0, offset - faults_.receipt_page_shift);
     bump("receipt_pages_shifted");
   }
-  Json results = Json::array();
+  std::string body;
+  base::JsonWriter w(body);
+  w.begin_object().field("count", static_cast<uint64_t>(found.size())).key("results").begin_array();
   for (int64_t i = offset; i < static_cast<int64_t>(found.size()) && i < offset + q.limit; ++i) {
-    results.push_back(etsy::receipt_json(*found[static_cast<size_t>(i)], config_));
+    w.raw(etsy::receipt_json(*found[static_cast<size_t>(i)], config_));
   }
-  Json body;
-  body["count"] = found.size();
-  body["results"] = std::move(results);
-  return etsy::json_response(200, body);
+  w.end_array().end_object();
+  return HttpResponse::json(200, std::move(body));
 }
 
 HttpResponse EtsyMock::get_receipt(int64_t receipt_id, Instant now) {
@@ -135,7 +134,7 @@ HttpResponse EtsyMock::get_receipt(int64_t receipt_id, Instant now) {
     return error_response(
         404, "Could not find a Receipt with receipt_id = " + std::to_string(receipt_id));
   }
-  return etsy::json_response(200, etsy::receipt_json(it->second, config_));
+  return HttpResponse::json(200, etsy::receipt_json(it->second, config_));
 }
 
 PlaceOrderResult EtsyMock::place_order(std::string_view sku, int64_t quantity, Instant now) {
@@ -192,6 +191,7 @@ base::Status EtsyMock::cancel_order(std::string_view order_id, Instant now) {
     return base::Status::failed_precondition("receipt " + std::string(order_id) + " is canceled");
   }
   receipt.status = "canceled";
+  receipt.json.clear();
   receipts_by_updated_.erase({receipt.updated_unix_s, receipt.receipt_id});
   receipt.updated_unix_s = unix_seconds(now);
   receipts_by_updated_.emplace(receipt.updated_unix_s, receipt.receipt_id);
@@ -224,13 +224,14 @@ void EtsyMock::emit_webhook(std::string_view event_type, int64_t receipt_id, Ins
     for (int i = 0; i < 8; ++i) raw.push_back(static_cast<char>((word >> (8 * i)) & 0xff));
   }
   pending.message_id = "msg_" + base::hex_encode(raw).substr(0, 27);
-  Json body;
-  body["event_type"] = std::string(event_type);
-  body["resource_url"] = config_.base_url + "/v3/application/shops/" +
-                         std::to_string(config_.shop_id) + "/receipts/" +
-                         std::to_string(receipt_id);
-  body["shop_id"] = config_.shop_id;
-  pending.body = body.dump();
+  base::JsonWriter(pending.body)
+      .begin_object()
+      .field("event_type", event_type)
+      .field("resource_url", config_.base_url + "/v3/application/shops/" +
+                                 std::to_string(config_.shop_id) + "/receipts/" +
+                                 std::to_string(receipt_id))
+      .field("shop_id", config_.shop_id)
+      .end_object();
   WebhookDelivery delivery = make_delivery(pending, now + config_.webhook_retry_schedule[0]);
   pending_webhooks_[pending.message_id] = std::move(pending);
   bump("webhooks_queued");

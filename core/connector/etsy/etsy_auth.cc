@@ -34,7 +34,7 @@ base::HttpRequest EtsyConnector::make_request(std::string method, std::string ta
   request.target = std::move(target);
   request.base_url = config_.base_url;
   request.timeout = config_.request_timeout;
-  request.headers.set("x-api-key", config_.keystring + ":" + config_.shared_secret);
+  request.headers.set("x-api-key", api_key_);
   request.headers.set("accept", "application/json");
   return request;
 }
@@ -61,7 +61,7 @@ void EtsyConnector::start_refresh() {
   request.target = kTokenPath;
   request.base_url = config_.token_base_url;
   request.timeout = config_.request_timeout;
-  request.headers.set("x-api-key", config_.keystring + ":" + config_.shared_secret);
+  request.headers.set("x-api-key", api_key_);
   request.headers.set("content-type", "application/x-www-form-urlencoded");
   request.headers.set("accept", "application/json");
   const std::string& client_id = config_.client_id.empty() ? config_.keystring : config_.client_id;

@@ -1,9 +1,10 @@
 #include "core/connector/etsy/etsy_connector.h"
 
 #include <algorithm>
-#include <charconv>
+#include <map>
 #include <utility>
 
+#include "core/connector/etsy/etsy_json.h"
 #include "core/connector/etsy/etsy_payloads.h"
 
 namespace invsync::connector {
@@ -21,13 +22,6 @@ std::string inventory_path(int64_t listing_id) {
 // The Status of a finished exchange: the transport/auth error, or the response's status.
 base::Status exchange_status(const Result<HttpResponse>& r) {
   return r.ok() ? etsy::status_of_response(*r) : r.status();
-}
-
-std::optional<int64_t> parse_int(std::string_view text) {
-  int64_t v = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -61,7 +55,10 @@ struct EtsyConnector::ReadJob {
 };
 
 EtsyConnector::EtsyConnector(EtsyConnectorConfig config, ConnectorDeps deps)
-    : config_(std::move(config)), deps_(deps), refresh_token_(config_.refresh_token) {}
+    : config_(std::move(config)),
+      deps_(deps),
+      api_key_(config_.keystring + ":" + config_.shared_secret),
+      refresh_token_(config_.refresh_token) {}
 
 EtsyConnector::~EtsyConnector() = default;
 
@@ -154,7 +151,7 @@ void EtsyConnector::on_inventory_for_push(std::shared_ptr<PushJob> job, Result<H
 void EtsyConnector::send_put(std::shared_ptr<PushJob> job) {
   base::HttpRequest request = make_request("PUT", inventory_path(job->current().listing_id));
   request.headers.set("content-type", "application/json");
-  request.body = job->plan.put_body;
+  request.body = std::move(job->plan.put_body);
   send_api(std::move(request), [this, job](Result<HttpResponse> r) {
     if (!r.ok() || !r->is_success()) {
       fail_group(job, r);
@@ -342,7 +339,7 @@ void EtsyConnector::poll_orders(const std::string& cursor, PollCallback callback
     while (start <= cursor.size()) {
       const size_t end = std::min(cursor.find(':', start), cursor.size());
       const std::optional<int64_t> v =
-          parse_int(std::string_view(cursor).substr(start, end - start));
+          etsy::parse_int_text(std::string_view(cursor).substr(start, end - start));
       if (!v || *v < 0) {
         parts.clear();
         break;

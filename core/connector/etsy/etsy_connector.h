@@ -12,11 +12,11 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/base/status.h"
@@ -135,6 +135,7 @@ class EtsyConnector final : public Connector {
 
   EtsyConnectorConfig config_;
   ConnectorDeps deps_;
+  std::string api_key_;  // x-api-key: "<keystring>:<shared_secret>"
 
   std::string access_token_;
   base::Instant access_expires_at_;
@@ -145,9 +146,10 @@ class EtsyConnector final : public Connector {
   base::Status auth_failure_;  // sticky: a revoked refresh token or a rejected client
 
   // Where a listing's state is not in a response: the listings this connector set inactive, and
-  // the SKU whose offering holds the placeholder unit of each listing left without stock.
-  std::set<int64_t> inactive_listings_;
-  std::map<int64_t, std::string> placeholders_;
+  // the SKU whose offering holds the placeholder unit of each listing left without stock. Hash
+  // containers: every push looks a listing up, and nothing depends on their order.
+  std::unordered_set<int64_t> inactive_listings_;
+  std::unordered_map<int64_t, std::string> placeholders_;
 };
 
 }  // namespace invsync::connector

@@ -296,6 +296,24 @@ TEST_F(EtsyFidelity, Item18_PutRejectsMoneyPriceAndReadOnlyFields) {
   EXPECT_EQ(put_with([](Json&) {}).status, 200);
 }
 
+// Any valid JSON is read (a byte order mark, integers beyond 64 bits); a repeated key counts once,
+// with its last value; malformed JSON is refused.
+TEST_F(EtsyFidelity, Item18_PutReadsAnyValidJsonAndTheLastOfARepeatedKey) {
+  add_shirts();
+  const std::string body =
+      "\xEF\xBB\xBF"
+      R"({"products":[{"sku":"MUG","offerings":[{"price":2.5,"quantity":-1,
+      "quantity":7,"is_enabled":true,"note":18446744073709551616}]}]})";
+  ASSERT_EQ(call("PUT", inv_path("MUG"), body).status, 200);
+  EXPECT_EQ(mock_->counts().at("MUG"), 7);
+  EXPECT_EQ(call("PUT", inv_path("MUG"), R"({"products":[}")").body,
+            R"({"error":"Request body is not valid JSON"})");
+  EXPECT_EQ(error_of(call("PUT", inv_path("MUG"),
+                          R"({"products":[{"sku":"MUG","offerings":[{"price":2.5,
+                             "quantity":18446744073709551616,"is_enabled":true}]}]})")),
+            "Missing input parameter: [products[0].offerings[0].quantity]");
+}
+
 TEST_F(EtsyFidelity, Item18_ValuesVaryingOffTheirOnPropertyFail) {
   add_shirts();
   Json body = shirt_body(4, 6);
@@ -476,6 +494,22 @@ TEST_F(EtsyFidelity, Item20_CancelMarksCanceledMovesUpdatedAndRestocks) {
   EXPECT_EQ(j["results"][0]["status"], "canceled");
   EXPECT_EQ(j["results"][0]["created_timestamp"], mock_->unix_seconds(placed));
   EXPECT_GT(j["results"][0]["updated_timestamp"], j["results"][0]["created_timestamp"]);
+}
+
+TEST_F(EtsyFidelity, Item20_ReceiptReadBeforeItsCancelShowsTheCancelNextTime) {
+  add_shirts();
+  const auto order = mock_->place_order("MUG", 1, now_);
+  ASSERT_TRUE(order.accepted);
+  now_ += Duration::seconds(10);
+  const std::string path = shop_path() + "/receipts/" + order.order_id;
+  const Json before = Json::parse(call("GET", path).body);
+  EXPECT_EQ(before["status"], "paid");
+  EXPECT_EQ(Json::parse(call("GET", shop_path() + "/receipts").body)["results"][0], before);
+  ASSERT_TRUE(mock_->cancel_order(order.order_id, now_).ok());
+  const Json after = Json::parse(call("GET", path).body);
+  EXPECT_EQ(after["status"], "canceled");
+  EXPECT_EQ(after["is_paid"], false);
+  EXPECT_EQ(Json::parse(call("GET", shop_path() + "/receipts").body)["results"][0], after);
 }
 
 // ---------------------------------------------------------------- item 21: rate limiting

@@ -741,5 +741,36 @@ TEST(EtsyPayloads, PutBodyKeepsOtherProductsDropsReadOnlyFieldsAndUsesFloatPrice
   EXPECT_EQ(put_back["products"][1]["offerings"][0]["quantity"], 3);
 }
 
+// Bodies are read as nlohmann read them: any valid JSON (integers beyond 64 bits, a byte order
+// mark, deep nesting), the last of duplicate keys, ids as numeric strings.
+TEST(EtsyPayloads, BodiesMeanWhatNlohmannReadInThem) {
+  const domain::ChannelId channel = domain::ChannelId::from_trusted("etsy:main");
+  const std::string receipts =
+      "\xEF\xBB\xBF"
+      R"({"results":[{"receipt_id":"31","status":"paid","status":"canceled",
+      "updated_timestamp":18446744073709551616,"transactions":[{"transaction_id":41,
+      "quantity":1,"quantity":2,"sku":"MUG","big":-99999999999999999999}]}]})";
+  base::Result<etsy::ReceiptPage> page = etsy::parse_receipts(receipts, channel);
+  ASSERT_TRUE(page.ok()) << page.status().message();
+  ASSERT_EQ(page->events.size(), 2u);  // the later "status" wins: a sale and its cancel
+  EXPECT_EQ(page->events[0].key.external_order_id, "31");
+  EXPECT_EQ(page->events[0].quantity.units(), 2);
+  EXPECT_FALSE(page->max_updated_unix_s.has_value());  // 2^64 is a float beyond any id
+  EXPECT_EQ(etsy::parse_receipts(R"({"results":[{"receipt_id":1)", channel).status().code(),
+            base::StatusCode::kUnavailable);
+  const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+  base::Result<etsy::ReceiptPage> nested = etsy::parse_receipts(
+      R"({"results":[{"receipt_id":7,"note":)" + deep + R"(,"transactions":[]}]})", channel);
+  ASSERT_TRUE(nested.ok()) << nested.status().message();
+  EXPECT_EQ(nested->result_count, 1);
+  EXPECT_EQ(etsy::listing_id_of(R"({"listing_id":"17","listing_id":18})"), 18);
+  EXPECT_EQ(etsy::listing_id_of(R"({"listing_id":9223372036854775808})"), std::nullopt);
+  base::Result<etsy::InventoryPlan> plan = etsy::plan_inventory_update(
+      R"({"products":[{"sku":"A","offerings":[{"quantity":1,"is_enabled":true,"price":1.5,
+          "extra":1e999999999999999999999}]}]})",
+      {{"A", 3}}, "");
+  EXPECT_EQ(plan.status().code(), base::StatusCode::kUnavailable);  // 1e999... is no number
+}
+
 }  // namespace
 }  // namespace invsync::connector
