@@ -1,57 +1,25 @@
 #include "core/connector/amazon/amazon_responses.h"
 
-#include <simdjson.h>
-
-#include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "core/base/compat_json.h"
 
 namespace invsync::connector::amazon_detail {
 namespace {
 
 namespace dom = simdjson::dom;
 
-// simdjson's DOM parser, made to accept exactly what nlohmann::json::parse accepts: nlohmann
-// skips a leading UTF-8 byte order mark, stops reading at a NUL byte, nests without limit and
-// reads integers beyond 64 bits as doubles, where simdjson would fail. One per thread, reused.
-class CompatibleParser {
- public:
-  // The body's root object; nullopt when it is not JSON or not an object. Valid until the next
-  // call on this thread.
-  std::optional<dom::object> parse_object(std::string_view body) {
-    if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
-    body = body.substr(0, body.find('\0'));
-    dom::element root;
-    simdjson::error_code error = parse(body, &root);
-    if (error == simdjson::NUMBER_ERROR) {
-      // Possibly an integer beyond 64 bits: nlohmann judges the document, its re-encoding
-      // (such integers as doubles) is read instead. Never the case for Amazon's own bodies.
-      const nlohmann::json document = nlohmann::json::parse(body, nullptr, false);
-      if (document.is_discarded()) return std::nullopt;
-      reencoded_ = document.dump();
-      error = parse(reencoded_, &root);
-    }
-    dom::object object;
-    if (error != simdjson::SUCCESS || root.get(object) != simdjson::SUCCESS) return std::nullopt;
-    return object;
-  }
-
- private:
-  simdjson::error_code parse(std::string_view text, dom::element* root) {
-    simdjson::error_code error = parser_.parse(text.data(), text.size()).get(*root);
-    if (error != simdjson::DEPTH_ERROR) return error;
-    // Deeper than simdjson's default limit; no document nests deeper than its length.
-    error = parser_.allocate(std::max(parser_.capacity(), text.size()), text.size() + 1);
-    if (error != simdjson::SUCCESS) return error;
-    return parser_.parse(text.data(), text.size()).get(*root);
-  }
-
-  dom::parser parser_;
-  std::string reencoded_;
-};
-
-CompatibleParser& parser() {
-  thread_local CompatibleParser parser;
-  return parser;
+// The body's root object; nullopt when it is not JSON or not an object. nlohmann, which read
+// these bodies before, skipped a leading UTF-8 byte order mark and stopped at a NUL byte. Valid
+// until the next call on this thread.
+std::optional<dom::object> parse_object(std::string_view body) {
+  static thread_local base::CompatJsonParser parser;
+  if (body.starts_with("\xEF\xBB\xBF")) body.remove_prefix(3);
+  body = body.substr(0, body.find('\0'));
+  dom::element root;
+  dom::object object;
+  if (!parser.parse(body, &root) || root.get(object) != simdjson::SUCCESS) return std::nullopt;
+  return object;
 }
 
 std::string string_of(dom::element value) {
@@ -84,17 +52,8 @@ std::string nlohmann_string(dom::element value) {
   return same_type.get<std::string>();
 }
 
-// The value of the last member called `key` (nlohmann keeps the last of repeated keys).
-std::optional<dom::element> member_of(dom::object object, std::string_view key) {
-  std::optional<dom::element> found;
-  for (const dom::key_value_pair member : object) {
-    if (member.key == key) found = member.value;
-  }
-  return found;
-}
-
 std::string string_member(dom::object object, std::string_view key) {
-  const std::optional<dom::element> value = member_of(object, key);
+  const std::optional<dom::element> value = base::last_member(object, key);
   return value ? string_of(*value) : std::string();
 }
 
@@ -105,12 +64,12 @@ struct Payload {
 };
 
 std::optional<Payload> payload_with_array(std::string_view body, std::string_view array_key) {
-  const std::optional<dom::object> root = parser().parse_object(body);
+  const std::optional<dom::object> root = parse_object(body);
   if (!root) return std::nullopt;
   Payload out;
-  const std::optional<dom::element> payload = member_of(*root, "payload");
+  const std::optional<dom::element> payload = base::last_member(*root, "payload");
   if (!payload || payload->get(out.object) != simdjson::SUCCESS) return std::nullopt;
-  const std::optional<dom::element> array = member_of(out.object, array_key);
+  const std::optional<dom::element> array = base::last_member(out.object, array_key);
   if (!array || array->get(out.array) != simdjson::SUCCESS) return std::nullopt;
   return out;
 }
@@ -159,18 +118,18 @@ std::optional<OrderItemsPage> decode_order_items(std::string_view body) {
 
 std::optional<DefaultAvailability> decode_default_availability(std::string_view body) {
   using Kind = DefaultAvailability::Kind;
-  const std::optional<dom::object> root = parser().parse_object(body);
+  const std::optional<dom::object> root = parse_object(body);
   if (!root) return std::nullopt;
-  const std::optional<dom::element> list = member_of(*root, "fulfillmentAvailability");
+  const std::optional<dom::element> list = base::last_member(*root, "fulfillmentAvailability");
   if (!list) return DefaultAvailability{Kind::kNoList};
   dom::array entries;
   if (list->get(entries) != simdjson::SUCCESS) return DefaultAvailability{Kind::kNotArray};
   for (const dom::element entry : entries) {
     dom::object fields;
     if (entry.get(fields) != simdjson::SUCCESS) continue;
-    const std::optional<dom::element> code = member_of(fields, "fulfillmentChannelCode");
+    const std::optional<dom::element> code = base::last_member(fields, "fulfillmentChannelCode");
     if (!code || nlohmann_string(*code) != "DEFAULT") continue;  // as json::value() reads it
-    const std::optional<dom::element> quantity = member_of(fields, "quantity");
+    const std::optional<dom::element> quantity = base::last_member(fields, "quantity");
     if (!quantity) return DefaultAvailability{Kind::kNoQuantity};
     const std::optional<int64_t> units = integer_of(*quantity);
     if (!units) return DefaultAvailability{Kind::kNotInteger};

@@ -1,108 +1,18 @@
 #include "core/connector/etsy/etsy_json.h"
 
-#include <simdjson.h>
-
-#include <algorithm>
 #include <charconv>
-#include <nlohmann/json.hpp>
-#include <string>
+
+#include "core/base/compat_json.h"
 
 namespace invsync::connector::etsy {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-namespace {
-
-// Writes a document back as the JSON text of what nlohmann reads in it, from its SAX events as
-// they come (no tree, no recursion at any depth): integers beyond 64 bits become the floats
-// nlohmann made of them, a byte order mark goes. Counts the nesting depth on the way.
-class NlohmannRewriter final : public nlohmann::json_sax<nlohmann::json> {
- public:
-  explicit NlohmannRewriter(std::string& out) : w_(out) {}
-  size_t max_depth() const { return max_depth_; }
-
-  bool null() override {
-    w_.null();
-    return true;
-  }
-  bool boolean(bool b) override {
-    w_.value(b);
-    return true;
-  }
-  bool number_integer(number_integer_t n) override {
-    w_.value(int64_t{n});
-    return true;
-  }
-  bool number_unsigned(number_unsigned_t n) override {
-    w_.value(uint64_t{n});
-    return true;
-  }
-  bool number_float(number_float_t d, const string_t&) override {
-    w_.value(d);
-    return true;
-  }
-  bool string(string_t& s) override {
-    w_.value(s);
-    return true;
-  }
-  bool binary(binary_t&) override { return false; }  // not in JSON text
-  bool start_object(std::size_t) override {
-    w_.begin_object();
-    return enter();
-  }
-  bool key(string_t& k) override {
-    w_.key(k);
-    return true;
-  }
-  bool end_object() override {
-    w_.end_object();
-    return leave();
-  }
-  bool start_array(std::size_t) override {
-    w_.begin_array();
-    return enter();
-  }
-  bool end_array() override {
-    w_.end_array();
-    return leave();
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
-    return false;
-  }
-
- private:
-  bool enter() {
-    max_depth_ = std::max(max_depth_, ++depth_);
-    return true;
-  }
-  bool leave() {
-    --depth_;
-    return true;
-  }
-
-  base::JsonWriter w_;
-  size_t depth_ = 0;
-  size_t max_depth_ = 0;
-};
-
-}  // namespace
-
 bool parse_json(std::string_view body, element* root) {
   // One parser per thread, reused: its buffers grow to the largest body and stay.
-  static thread_local simdjson::dom::parser parser;
-  if (parser.parse(body.data(), body.size()).get(*root) == simdjson::SUCCESS) return true;
-  // simdjson refuses a few valid documents that nlohmann, which read these bodies before, accepts:
-  // integers beyond 64 bits, a leading byte order mark, nesting over 1023 levels. Such a (rare)
-  // body is rewritten through nlohmann and parsed again, with the depth it needs.
-  std::string text;
-  NlohmannRewriter rewriter(text);
-  if (!nlohmann::json::sax_parse(body, &rewriter)) return false;
-  const size_t depth = rewriter.max_depth() + 1;  // simdjson counts the document itself too
-  if (depth > parser.max_depth() && parser.allocate(text.size(), depth) != simdjson::SUCCESS) {
-    return false;
-  }
-  return parser.parse(text).get(*root) == simdjson::SUCCESS;
+  static thread_local base::CompatJsonParser parser;
+  return parser.parse(body, root);
 }
 
 std::optional<int64_t> parse_int_text(std::string_view text) {
@@ -113,13 +23,7 @@ std::optional<int64_t> parse_int_text(std::string_view text) {
 }
 
 std::optional<element> member(const element& object, std::string_view key) {
-  simdjson::dom::object members;
-  if (object.get(members) != simdjson::SUCCESS) return std::nullopt;
-  std::optional<element> found;
-  for (const simdjson::dom::key_value_pair kv : members) {
-    if (kv.key == key) found = kv.value;
-  }
-  return found;
+  return base::last_member(object, key);
 }
 
 std::optional<int64_t> as_int(const std::optional<element>& value) {

@@ -1,10 +1,9 @@
 // Reading WooCommerce JSON bodies into the connector's *Facts with simdjson's DOM, with the
 // meaning nlohmann gave them before: every document nlohmann accepts is read, the last of
 // duplicate keys wins, ids may be strings of digits.
-#include <simdjson.h>
-
 #include <charconv>
-#include <nlohmann/json.hpp>
+
+#include "core/base/compat_json.h"
 
 #include "core/connector/woocommerce/woocommerce_internal.h"
 
@@ -21,17 +20,8 @@ constexpr int kJsonStartCandidatesMax = 256;
 // reached from it) stays valid until the next parse on this thread.
 bool parse_json(std::string_view text, element* root) {
   // One parser per thread, reused: its buffers grow to the largest body and stay.
-  static thread_local simdjson::dom::parser parser;
-  if (parser.parse(text.data(), text.size()).get(*root) == simdjson::SUCCESS) return true;
-  // simdjson refuses a few documents nlohmann accepts: integers beyond 64 bits, nesting deeper
-  // than 1024, a byte order mark, text ending at a NUL. Such a (rare) text goes through nlohmann,
-  // which makes those integers floats as it always did, and is parsed again at the depth it needs.
-  const nlohmann::json normal = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (normal.is_discarded()) return false;
-  const std::string dumped = normal.dump();
-  static thread_local simdjson::dom::parser deep_parser;
-  return deep_parser.allocate(dumped.size(), dumped.size()) == simdjson::SUCCESS &&
-         deep_parser.parse(dumped).get(*root) == simdjson::SUCCESS;
+  static thread_local base::CompatJsonParser parser;
+  return parser.parse(text, root);
 }
 
 // The first JSON document in `body` that starts at a '{' or '[' and runs to the end.
@@ -43,15 +33,6 @@ bool extract_json(std::string_view body, element* root) {
     if (parse_json(body.substr(pos), root)) return true;
   }
   return false;
-}
-
-// The value of `key` in `o`, the last one when the key repeats.
-std::optional<element> member(object o, std::string_view key) {
-  std::optional<element> found;
-  for (const simdjson::dom::key_value_pair kv : o) {
-    if (kv.key == key) found = kv.value;
-  }
-  return found;
 }
 
 std::optional<int64_t> integer_id(const std::optional<element>& v) {
@@ -137,11 +118,11 @@ UpdateFacts update_facts(object o) {
   object e;
   if (error && error->get(e) == simdjson::SUCCESS) {
     f.error = true;
-    f.error_code = string_value(member(e, "code")).value_or("");
+    f.error_code = string_value(base::last_member(e, "code")).value_or("");
     object data;
-    const std::optional<element> d = member(e, "data");
+    const std::optional<element> d = base::last_member(e, "data");
     if (d && d->get(data) == simdjson::SUCCESS) {
-      f.error_status = integer_id(member(data, "status")).value_or(0);
+      f.error_status = integer_id(base::last_member(data, "status")).value_or(0);
     }
   }
   return f;
@@ -202,7 +183,7 @@ bool read_reply_body(std::string_view body, Shape shape, Reply* reply) {
     object o;
     if (root.get(o) != simdjson::SUCCESS) return false;
     simdjson::dom::array updates;
-    const std::optional<element> u = member(o, "update");
+    const std::optional<element> u = base::last_member(o, "update");
     if (!u || u->get(updates) != simdjson::SUCCESS) return true;
     reply->updates.emplace();
     for (const element entry : updates) {
@@ -231,8 +212,8 @@ std::string read_error_detail(std::string_view body, size_t max_bytes) {
   element root;
   object o;
   if (!extract_json(body, &root) || root.get(o) != simdjson::SUCCESS) return "";
-  std::string out = string_value(member(o, "code")).value_or("");
-  if (const auto message = string_value(member(o, "message"))) {
+  std::string out = string_value(base::last_member(o, "code")).value_or("");
+  if (const auto message = string_value(base::last_member(o, "message"))) {
     out += (out.empty() ? "" : ": ") + *message;
   }
   if (out.size() > max_bytes) out.resize(max_bytes);
@@ -250,8 +231,8 @@ std::optional<WooCommerceIds> read_external_ids(std::string_view json) {
   element root;
   object o;
   if (!parse_json(json, &root) || root.get(o) != simdjson::SUCCESS) return std::nullopt;
-  const auto product = integer_id(member(o, "product_id"));
-  const std::optional<element> variation_value = member(o, "variation_id");
+  const auto product = integer_id(base::last_member(o, "product_id"));
+  const std::optional<element> variation_value = base::last_member(o, "variation_id");
   const auto variation = !variation_value || variation_value->is_null()
                              ? std::optional<int64_t>(0)
                              : integer_id(variation_value);

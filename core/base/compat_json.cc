@@ -1,0 +1,115 @@
+#include "core/base/compat_json.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/base/json_writer.h"
+
+namespace invsync::base {
+namespace {
+
+// Writes a document back as the JSON text of what nlohmann reads in it, from its SAX events as
+// they come: integers beyond 64 bits become the floats nlohmann made of them, a byte order mark
+// goes. Counts the nesting depth on the way.
+class NlohmannRewriter final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  explicit NlohmannRewriter(std::string& out) : w_(out) {}
+  size_t max_depth() const { return max_depth_; }
+
+  bool null() override {
+    w_.null();
+    return true;
+  }
+  bool boolean(bool b) override {
+    w_.value(b);
+    return true;
+  }
+  bool number_integer(number_integer_t n) override {
+    w_.value(int64_t{n});
+    return true;
+  }
+  bool number_unsigned(number_unsigned_t n) override {
+    w_.value(uint64_t{n});
+    return true;
+  }
+  bool number_float(number_float_t d, const string_t&) override {
+    w_.value(d);
+    return true;
+  }
+  bool string(string_t& s) override {
+    w_.value(s);
+    return true;
+  }
+  bool binary(binary_t&) override { return false; }  // not in JSON text
+  bool start_object(std::size_t) override {
+    w_.begin_object();
+    return enter();
+  }
+  bool key(string_t& k) override {
+    w_.key(k);
+    return true;
+  }
+  bool end_object() override {
+    w_.end_object();
+    return leave();
+  }
+  bool start_array(std::size_t) override {
+    w_.begin_array();
+    return enter();
+  }
+  bool end_array() override {
+    w_.end_array();
+    return leave();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  bool enter() {
+    max_depth_ = std::max(max_depth_, ++depth_);
+    return true;
+  }
+  bool leave() {
+    --depth_;
+    return true;
+  }
+
+  JsonWriter w_;
+  size_t depth_ = 0;
+  size_t max_depth_ = 0;
+};
+
+}  // namespace
+
+bool CompatJsonParser::parse(std::string_view text, simdjson::dom::element* root) {
+  if (parser_.parse(text.data(), text.size()).get(*root) == simdjson::SUCCESS) return true;
+  rewritten_.clear();
+  NlohmannRewriter rewriter(rewritten_);
+  if (!nlohmann::json::sax_parse(text, &rewriter)) return false;
+  const size_t depth = rewriter.max_depth() + 1;  // simdjson counts the document itself too
+  if (depth > parser_.max_depth() &&
+      parser_.allocate(std::max(parser_.capacity(), rewritten_.size()), depth) !=
+          simdjson::SUCCESS) {
+    return false;
+  }
+  return parser_.parse(rewritten_).get(*root) == simdjson::SUCCESS;
+}
+
+std::optional<simdjson::dom::element> last_member(const simdjson::dom::element& object,
+                                                  std::string_view key) {
+  simdjson::dom::object members;
+  if (object.get(members) != simdjson::SUCCESS) return std::nullopt;
+  return last_member(members, key);
+}
+
+std::optional<simdjson::dom::element> last_member(const simdjson::dom::object& object,
+                                                  std::string_view key) {
+  std::optional<simdjson::dom::element> found;
+  for (const simdjson::dom::key_value_pair kv : object) {
+    if (kv.key == key) found = kv.value;
+  }
+  return found;
+}
+
+}  // namespace invsync::base
