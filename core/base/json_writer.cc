@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 #include "core/base/assert.h"
 
@@ -118,15 +119,42 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
   return *this;
 }
 
+namespace {
+
+// True when one of the 8 bytes of `x` must be escaped in a JSON string: below 0x20, '"' or '\\'.
+// Bit tricks on the whole word (zero-byte and less-than tests); may flag a word that needs nothing,
+// never misses one (the caller then looks byte by byte).
+bool word_needs_escape(uint64_t x) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+  const uint64_t below_space = (x - kOnes * 0x20) & ~x & kHighs;
+  return (below_space | has_zero(x ^ (kOnes * '"')) | has_zero(x ^ (kOnes * '\\'))) != 0;
+}
+
+}  // namespace
+
 void JsonWriter::append_escaped(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
-  size_t run = 0;  // start of the current stretch that needs no escaping
-  for (size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  const char* run = p;  // start of the current stretch that needs no escaping
+  while (p != end) {
+    while (end - p >= 8) {  // most text needs no escaping: step over it a word at a time
+      uint64_t word;
+      std::memcpy(&word, p, sizeof word);
+      if (word_needs_escape(word)) break;
+      p += 8;
+    }
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p);
+    if (c >= 0x20 && c != '"' && c != '\\') {
+      ++p;
+      continue;
+    }
+    out.append(run, static_cast<size_t>(p - run));
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
@@ -140,8 +168,9 @@ void JsonWriter::append_escaped(std::string& out, std::string_view s) {
         out.append(esc, sizeof esc);
       }
     }
+    run = ++p;
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(run, static_cast<size_t>(end - run));
   out.push_back('"');
 }
 

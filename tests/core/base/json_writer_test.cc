@@ -62,6 +62,24 @@ TEST(JsonWriter, ControlCharactersAreEscaped) {
   EXPECT_EQ(out, R"("\u0001\u001f\t")");
 }
 
+// Long strings are scanned a word at a time: a character to escape at any offset, and bytes at
+// and around the bounds of the test (0x1f, 0x20, 0x7f, 0x80, 0xff), must each come out right.
+TEST(JsonWriter, EscapesAtEveryOffsetOfLongStrings) {
+  for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+    for (size_t at = 0; at < 24; ++at) {
+      std::string text(24, 'a');
+      text[at] = special;
+      std::string out;
+      JsonWriter(out).value(text);
+      EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), text) << at;
+    }
+  }
+  const std::string edges = "\x20\x7f abc \xC2\x80 \xC3\xBF \xEF\xBF\xBF padding";
+  std::string out;
+  JsonWriter(out).value(edges);
+  EXPECT_EQ(out, "\"" + edges + "\"") << "nothing there needs escaping";
+}
+
 TEST(JsonWriter, IntegerExtremesRoundTrip) {
   std::string out;
   JsonWriter(out)
