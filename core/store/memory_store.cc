@@ -87,17 +87,19 @@ EventResult MemoryStore::apply_one(const domain::OrderEvent& e, base::WallTime n
     return EventResult{.outcome = EventOutcome::kUnknownSku};
   }
   Product& product = product_it->second;
-  if (event_index_.count(e.key) != 0) {
+  // One lookup both checks for a duplicate and reserves the key for the event recorded below.
+  if (!event_index_.try_emplace(e.key, events_.size()).second) {
     return EventResult{.outcome = EventOutcome::kDuplicate, .master_after = product.master};
   }
-  const LineKey line{e.key.channel.str(), e.key.external_order_id, e.key.line_key};
   std::optional<Quantity> returnable;
   const bool is_return = e.key.kind == EventKind::kCancel || e.key.kind == EventKind::kRefundRestock;
+  std::pair<Quantity, Quantity>* line_units = nullptr;  // the line's sold, returned (returns only)
   if (is_return) {
+    line_units = &line_units_[LineKey{e.key.channel.str(), e.key.external_order_id, e.key.line_key}];
     auto sale_it = event_index_.find(domain::EventKey{e.key.channel, e.key.external_order_id,
                                                       e.key.line_key, EventKind::kSale});
     if (sale_it != event_index_.end()) {
-      returnable = events_[sale_it->second].applied_units - line_units_[line].second;
+      returnable = events_[sale_it->second].applied_units - line_units->second;
     }
   }
   domain::EventEffect effect;
@@ -115,8 +117,7 @@ EventResult MemoryStore::apply_one(const domain::OrderEvent& e, base::WallTime n
     product.version += 1;
     product.updated_at = now.truncated_to_us();
   }
-  if (is_return) line_units_[line].second += effect.result.applied_units;
-  event_index_.emplace(e.key, events_.size());
+  if (is_return) line_units->second += effect.result.applied_units;
   events_.push_back(RecordedEvent{e.key, e.sku, e.quantity, effect.result.outcome,
                                   effect.result.applied_units, effect.result.oversold_units,
                                   e.reason, now.truncated_to_us()});
