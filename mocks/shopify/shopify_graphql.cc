@@ -1,20 +1,35 @@
 #include "mocks/shopify/shopify_graphql.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <nlohmann/json.hpp>
+#include <initializer_list>
 #include <optional>
-#include <set>
 
+#include "core/base/assert.h"
+#include "core/base/json_writer.h"
+#include "mocks/shopify/shopify_json.h"
 #include "mocks/shopify/shopify_payloads.h"
 #include "mocks/shopify/shopify_rest.h"
 
 namespace invsync::mocks {
 namespace {
 
-using nlohmann::json;
-using nlohmann::ordered_json;
+using base::JsonWriter;
+using Value = std::optional<simdjson::dom::element>;
+using shopify_json::int_of;
+using shopify_json::is_array;
+using shopify_json::is_integer;
+using shopify_json::is_null;
+using shopify_json::is_object;
+using shopify_json::is_string;
+using shopify_json::member;
+using shopify_json::string_of;
+
+// Request bodies are read with simdjson and responses written as text (no document is built):
+// the bodies are the ones nlohmann produced before, byte for byte (members in the order they were
+// inserted into an ordered_json, doubles in nlohmann's form).
 
 enum class Op : uint8_t { kSet, kAdjust, kVariants, kItems, kItem, kUnknown };
 
@@ -48,22 +63,39 @@ const char* op_field(Op op) {
   return "unknown";
 }
 
-ordered_json top_error(const std::string& message, const char* code) {
-  return ordered_json::array({{{"message", message}, {"extensions", {{"code", code}}}}});
+// [{"message": ..., "extensions": {"code": ...}}]
+std::string top_error(std::string_view message, std::string_view code) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array().begin_object().field("message", message);
+  w.key("extensions").begin_object().field("code", code).end_object();
+  w.end_object().end_array();
+  return out;
 }
 
-std::string gid(const char* type, int64_t id) {
-  return std::string("gid://shopify/") + type + "/" + std::to_string(id);
+void append_gid(std::string& out, std::string_view type, int64_t id) {
+  out += "gid://shopify/";
+  out += type;
+  out.push_back('/');
+  out += std::to_string(id);
+}
+
+std::string gid(std::string_view type, int64_t id) {
+  std::string out;
+  append_gid(out, type, id);
+  return out;
 }
 
 // "gid://shopify/<type>/<n>" -> n.
-std::optional<int64_t> parse_gid(const json& v, const char* type) {
-  if (!v.is_string()) return std::nullopt;
-  const std::string s = v.get<std::string>();
-  const std::string prefix = std::string("gid://shopify/") + type + "/";
-  if (s.rfind(prefix, 0) != 0 || s.size() == prefix.size()) return std::nullopt;
+std::optional<int64_t> parse_gid_text(std::string_view s, std::string_view type) {
+  constexpr std::string_view kPrefix = "gid://shopify/";
+  const size_t prefix_size = kPrefix.size() + type.size() + 1;
+  if (s.size() <= prefix_size || s.substr(0, kPrefix.size()) != kPrefix ||
+      s.substr(kPrefix.size(), type.size()) != type || s[prefix_size - 1] != '/') {
+    return std::nullopt;
+  }
   int64_t n = 0;
-  for (size_t i = prefix.size(); i < s.size(); ++i) {
+  for (size_t i = prefix_size; i < s.size(); ++i) {
     if (!std::isdigit(static_cast<unsigned char>(s[i])) || n > INT64_MAX / 10 - 10) {
       return std::nullopt;
     }
@@ -72,9 +104,14 @@ std::optional<int64_t> parse_gid(const json& v, const char* type) {
   return n;
 }
 
+std::optional<int64_t> parse_gid(const Value& v, std::string_view type) {
+  if (!is_string(v)) return std::nullopt;
+  return parse_gid_text(string_of(*v), type);
+}
+
 // The text after `marker` and an optional `:`, as a string literal or a $variable.
 std::optional<std::string> inline_argument(std::string_view q, std::string_view marker,
-                                           const json& variables, size_t from = 0) {
+                                           const Value& variables, size_t from = 0) {
   const size_t at = q.find(marker, from);
   if (at == std::string_view::npos) return std::nullopt;
   size_t i = at + marker.size();
@@ -90,21 +127,18 @@ std::optional<std::string> inline_argument(std::string_view q, std::string_view 
          (std::isalnum(static_cast<unsigned char>(q[end])) || q[end] == '_' || q[end] == '$')) {
     ++end;
   }
-  const std::string token(q.substr(i, end - i));
+  const std::string_view token = q.substr(i, end - i);
   if (!token.empty() && token[0] == '$') {
-    const std::string name = token.substr(1);
-    if (variables.is_object() && variables.contains(name)) {
-      const json& v = variables[name];
-      if (v.is_string()) return v.get<std::string>();
-      if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-    }
+    const Value v = member(variables, token.substr(1));
+    if (is_string(v)) return std::string(string_of(*v));
+    if (is_integer(v)) return std::to_string(int_of(*v));
     return std::nullopt;
   }
   return token.empty() ? std::nullopt : std::optional<std::string>(token);
 }
 
 // Idempotency: nullopt = no directive; "" = directive whose key cannot be resolved.
-std::optional<std::string> idempotency_key(std::string_view q, const json& variables) {
+std::optional<std::string> idempotency_key(std::string_view q, const Value& variables) {
   const size_t at = q.find("@idempotent");
   if (at == std::string_view::npos) return std::nullopt;
   return inline_argument(q, "key", variables, at).value_or("");
@@ -124,10 +158,9 @@ std::optional<std::string> sku_from_search(const std::string& search) {
   return search.substr(i, end - i);
 }
 
-std::optional<std::string> search_text(std::string_view q, const json& variables) {
-  if (variables.is_object() && variables.contains("query") && variables["query"].is_string()) {
-    return variables["query"].get<std::string>();
-  }
+std::optional<std::string> search_text(std::string_view q, const Value& variables) {
+  const Value query = member(variables, "query");
+  if (is_string(query)) return std::string(string_of(*query));
   const size_t at = q.find("sku:");
   if (at == std::string_view::npos) return std::nullopt;
   size_t end = at;
@@ -135,11 +168,9 @@ std::optional<std::string> search_text(std::string_view q, const json& variables
   return std::string(q.substr(at, end - at));
 }
 
-int64_t page_size(std::string_view q, const json& variables, Op op) {
-  if (variables.is_object() && variables.contains("first") &&
-      variables["first"].is_number_integer()) {
-    return std::max<int64_t>(0, variables["first"].get<int64_t>());
-  }
+int64_t page_size(std::string_view q, const Value& variables, Op op) {
+  const Value first_var = member(variables, "first");
+  if (is_integer(first_var)) return std::max<int64_t>(0, int_of(*first_var));
   const auto first = inline_argument(q, "first", variables, q.find(op_field(op)));
   if (first) {
     try {
@@ -150,14 +181,14 @@ int64_t page_size(std::string_view q, const json& variables, Op op) {
   return 10;
 }
 
-int64_t array_size(const json& variables, const char* field) {
-  if (!variables.is_object() || !variables.contains("input")) return 0;
-  const json& input = variables["input"];
-  if (!input.is_object() || !input.contains(field) || !input[field].is_array()) return 0;
-  return static_cast<int64_t>(input[field].size());
+int64_t array_size(const Value& variables, const char* field) {
+  const Value list = member(member(variables, "input"), field);
+  simdjson::dom::array array;
+  if (!list || list->get(array) != simdjson::SUCCESS) return 0;
+  return static_cast<int64_t>(array.size());
 }
 
-int64_t requested_cost(Op op, std::string_view q, const json& variables) {
+int64_t requested_cost(Op op, std::string_view q, const Value& variables) {
   switch (op) {
     case Op::kSet:
       return 10 + array_size(variables, "quantities");
@@ -175,45 +206,89 @@ int64_t requested_cost(Op op, std::string_view q, const json& variables) {
 }
 
 struct Exec {
-  ordered_json data;    // {"<field>": payload}, or null
-  ordered_json errors;  // top-level errors, or null
+  std::string data;    // JSON text of {"<field>": payload}; empty: null
+  std::string errors;  // JSON text of the top-level errors array; empty: null
   std::vector<int64_t> changed;
   int64_t actual_cost = -1;  // -1: the requested cost
 };
 
-Exec top_level(const std::string& message, const char* code) {
+Exec top_level(std::string_view message, const char* code) {
   Exec e;
   e.errors = top_error(message, code);
   return e;
 }
 
-ordered_json user_error(const char* code, std::vector<std::string> field,
-                        const std::string& message) {
-  return {{"code", code}, {"field", std::move(field)}, {"message", message}};
+// A userErrors list, written as it grows: [{"code", "field": [...], "message"}, ...].
+class UserErrors {
+ public:
+  void add(std::string_view code, std::initializer_list<std::string_view> field,
+           std::string_view message) {
+    if (count_++ != 0) text_.push_back(',');
+    text_ += "{\"code\":";
+    JsonWriter::append_escaped(text_, code);
+    text_ += ",\"field\":[";
+    bool first = true;
+    for (std::string_view f : field) {
+      if (!first) text_.push_back(',');
+      first = false;
+      JsonWriter::append_escaped(text_, f);
+    }
+    text_ += "],\"message\":";
+    JsonWriter::append_escaped(text_, message);
+    text_.push_back('}');
+  }
+  bool empty() const { return count_ == 0; }
+  void append_to(std::string& out) const {
+    out.push_back('[');
+    out += text_;
+    out.push_back(']');
+  }
+
+ private:
+  std::string text_;
+  size_t count_ = 0;
+};
+
+// A path into variables.input: {"input", <list>, "<index>"} plus an optional last field.
+struct EntryPath {
+  std::string_view list;
+  std::string index;
+};
+
+void add_entry_error(UserErrors* errors, std::string_view code, const EntryPath& path,
+                     std::string_view message) {
+  errors->add(code, {"input", path.list, path.index}, message);
 }
 
-bool valid_reason(const json& reason) {
-  static const std::set<std::string> kReasons = {"correction",
-                                                 "cycle_count_available",
-                                                 "damaged",
-                                                 "movement_canceled",
-                                                 "movement_created",
-                                                 "movement_received",
-                                                 "movement_updated",
-                                                 "other",
-                                                 "promotion",
-                                                 "quality_control",
-                                                 "received",
-                                                 "reservation_created",
-                                                 "reservation_deleted",
-                                                 "reservation_updated",
-                                                 "restock",
-                                                 "safety_stock",
-                                                 "shrinkage"};
-  return reason.is_string() && kReasons.count(reason.get<std::string>()) != 0;
+void add_field_error(UserErrors* errors, std::string_view code, const EntryPath& path,
+                     std::string_view field, std::string_view message) {
+  errors->add(code, {"input", path.list, path.index, field}, message);
 }
 
-int64_t quantity_of(const ShopifyVariant& v, const std::string& name) {
+bool valid_reason(const Value& reason) {
+  static constexpr std::string_view kReasons[] = {"correction",
+                                                  "cycle_count_available",
+                                                  "damaged",
+                                                  "movement_canceled",
+                                                  "movement_created",
+                                                  "movement_received",
+                                                  "movement_updated",
+                                                  "other",
+                                                  "promotion",
+                                                  "quality_control",
+                                                  "received",
+                                                  "reservation_created",
+                                                  "reservation_deleted",
+                                                  "reservation_updated",
+                                                  "restock",
+                                                  "safety_stock",
+                                                  "shrinkage"};
+  if (!is_string(reason)) return false;
+  const std::string_view r = string_of(*reason);
+  return std::find(std::begin(kReasons), std::end(kReasons), r) != std::end(kReasons);
+}
+
+int64_t quantity_of(const ShopifyVariant& v, std::string_view name) {
   return name == "on_hand" ? v.available + v.committed : v.available;
 }
 
@@ -222,102 +297,95 @@ struct Change {
   int64_t delta = 0;
 };
 
-// One quantity/change entry: resolves the item and checks location, range, CAS. Appends user
+// One quantity/change entry: resolves the item and checks location and tracking. Appends user
 // errors; returns the variant when usable.
-ShopifyVariant* check_entry(const json& e, const std::vector<std::string>& path,
-                            const ShopifyMockConfig& config, ShopifyCatalog& catalog,
-                            ordered_json* errors) {
-  auto field = [&](const char* f) {
-    std::vector<std::string> p = path;
-    p.push_back(f);
-    return p;
-  };
-  const auto item = parse_gid(e.value("inventoryItemId", json()), "InventoryItem");
+ShopifyVariant* check_entry(const Value& e, const EntryPath& path, const ShopifyMockConfig& config,
+                            ShopifyCatalog& catalog, UserErrors* errors) {
+  const auto item = parse_gid(member(e, "inventoryItemId"), "InventoryItem");
   ShopifyVariant* v = item ? catalog.by_item(*item) : nullptr;
   if (v == nullptr) {
-    errors->push_back(user_error("INVALID_INVENTORY_ITEM", field("inventoryItemId"),
-                                 "The specified inventory item could not be found."));
+    add_field_error(errors, "INVALID_INVENTORY_ITEM", path, "inventoryItemId",
+                    "The specified inventory item could not be found.");
     return nullptr;
   }
-  const auto location = parse_gid(e.value("locationId", json()), "Location");
+  const auto location = parse_gid(member(e, "locationId"), "Location");
   if (!location || *location != config.location_id) {
-    errors->push_back(user_error("INVALID_LOCATION", field("locationId"),
-                                 "The specified location could not be found."));
+    add_field_error(errors, "INVALID_LOCATION", path, "locationId",
+                    "The specified location could not be found.");
     return nullptr;
   }
   if (!v->tracked) {
-    errors->push_back(user_error("NON_MUTABLE_INVENTORY_ITEM", field("inventoryItemId"),
-                                 "Inventory item does not have inventory tracking enabled"));
+    add_field_error(errors, "NON_MUTABLE_INVENTORY_ITEM", path, "inventoryItemId",
+                    "Inventory item does not have inventory tracking enabled");
     return nullptr;
   }
   return v;
 }
 
 // Compare-and-set for one set quantity; appends a user error when stale or missing.
-void check_cas(const json& q, const json& input, std::string_view version, int64_t current,
-               const std::vector<std::string>& path, ordered_json* errors) {
-  std::vector<std::string> p = path;
-  if (version >= "2026-01" && q.contains("changeFromQuantity")) {
-    const json& c = q["changeFromQuantity"];
-    if (!c.is_null() && (!c.is_number_integer() || c.get<int64_t>() != current)) {
-      p.push_back("changeFromQuantity");
-      errors->push_back(user_error("CHANGE_FROM_QUANTITY_STALE", p,
-                                   "The changeFromQuantity value does not match persisted value."));
+void check_cas(const Value& q, const Value& input, std::string_view version, int64_t current,
+               const EntryPath& path, UserErrors* errors) {
+  const Value change_from = member(q, "changeFromQuantity");
+  if (version >= "2026-01" && change_from) {
+    if (!is_null(change_from) && (!is_integer(change_from) || int_of(*change_from) != current)) {
+      add_field_error(errors, "CHANGE_FROM_QUANTITY_STALE", path, "changeFromQuantity",
+                      "The changeFromQuantity value does not match persisted value.");
     }
     return;
   }
-  if (input.value("ignoreCompareQuantity", false)) return;
-  p.push_back("compareQuantity");
-  if (!q.contains("compareQuantity") || q["compareQuantity"].is_null()) {
-    errors->push_back(user_error("COMPARE_QUANTITY_REQUIRED", p,
-                                 "The compareQuantity argument must be given to each quantity or "
-                                 "ignored using ignoreCompareQuantity."));
+  if (shopify_json::bool_member(*input, "ignoreCompareQuantity", false)) return;
+  const Value compare = member(q, "compareQuantity");
+  if (!compare || is_null(compare)) {
+    add_field_error(errors, "COMPARE_QUANTITY_REQUIRED", path, "compareQuantity",
+                    "The compareQuantity argument must be given to each quantity or "
+                    "ignored using ignoreCompareQuantity.");
     return;
   }
-  const json& c = q["compareQuantity"];
-  if (!c.is_number_integer() || c.get<int64_t>() != current) {
-    errors->push_back(user_error("COMPARE_QUANTITY_STALE", p,
-                                 "The compareQuantity value does not match persisted value."));
+  if (!is_integer(compare) || int_of(*compare) != current) {
+    add_field_error(errors, "COMPARE_QUANTITY_STALE", path, "compareQuantity",
+                    "The compareQuantity value does not match persisted value.");
   }
 }
 
 // Schema-level checks of a set/adjust input that Shopify reports as top-level errors.
-std::optional<Exec> check_input_schema(const json& input, const char* list,
+std::optional<Exec> check_input_schema(const Value& input, const char* list,
                                        std::string_view version, bool is_set) {
-  if (!input.is_object() || !input.contains(list) || !input[list].is_array()) {
+  const Value entries = member(input, list);
+  simdjson::dom::array array;
+  if (!is_object(input) || !entries || entries->get(array) != simdjson::SUCCESS) {
     return top_level(
         std::string("Variable $input of type ") +
             (is_set ? "InventorySetQuantitiesInput!" : "InventoryAdjustQuantitiesInput!") +
             " was provided invalid value for " + list + " (Expected value to not be null)",
         "INVALID_VARIABLE");
   }
-  const json& entries = input[list];
-  if (static_cast<int64_t>(entries.size()) > kMaxInputSize) {
-    return top_level("The input array size of " + std::to_string(entries.size()) +
+  if (static_cast<int64_t>(array.size()) > kMaxInputSize) {
+    return top_level("The input array size of " + std::to_string(array.size()) +
                          " is greater than the maximum allowed of 250.",
                      "MAX_INPUT_SIZE_EXCEEDED");
   }
   const bool removed_compare = version >= "2026-04";
-  if (is_set && removed_compare && input.contains("ignoreCompareQuantity")) {
+  if (is_set && removed_compare && member(input, "ignoreCompareQuantity")) {
     return top_level(
         "InputObject 'InventorySetQuantitiesInput' doesn't accept argument "
         "'ignoreCompareQuantity'",
         "argumentNotAccepted");
   }
-  for (const json& e : entries) {
+  for (const simdjson::dom::element e : array) {
     if (!e.is_object())
       return top_level(std::string("Invalid ") + list + " entry", "INVALID_VARIABLE");
-    if (version < "2026-01" && e.contains("changeFromQuantity")) {
+    const bool has_change_from = member(e, "changeFromQuantity").has_value();
+    if (version < "2026-01" && has_change_from) {
       return top_level("InputObject doesn't accept argument 'changeFromQuantity'",
                        "argumentNotAccepted");
     }
-    if (is_set && removed_compare && e.contains("compareQuantity")) {
+    if (is_set && removed_compare && member(e, "compareQuantity")) {
       return top_level(
           "InputObject 'InventoryQuantityInput' doesn't accept argument "
           "'compareQuantity'",
           "argumentNotAccepted");
     }
-    if (is_set && removed_compare && !e.contains("changeFromQuantity")) {
+    if (is_set && removed_compare && !has_change_from) {
       return top_level(
           "changeFromQuantity is required for each quantity (pass null to opt out "
           "of the compare-and-swap check).",
@@ -327,82 +395,101 @@ std::optional<Exec> check_input_schema(const json& input, const char* list,
   return std::nullopt;
 }
 
-ordered_json adjustment_group(const json& input, const std::string& name,
+// variables.input.name when it is a string, else "".
+std::string_view input_name(const Value& input) {
+  const Value name = member(input, "name");
+  return is_string(name) ? string_of(*name) : std::string_view();
+}
+
+// Validates the name and reason of a set or adjust; appends the user errors.
+void check_name_reason(const Value& input, bool is_set, UserErrors* errors) {
+  const std::string_view name = input_name(input);
+  if (name != "available" && name != "on_hand") {
+    errors->add(is_set ? "INVALID_NAME" : "INVALID_QUANTITY_NAME", {"input", "name"},
+                "The quantity name must be either 'available' or 'on_hand'.");
+  }
+  if (!valid_reason(member(input, "reason"))) {
+    errors->add("INVALID_REASON", {"input", "reason"}, "The specified reason is invalid.");
+  }
+}
+
+// {"inventoryAdjustmentGroup": {...}, "userErrors": []} of an applied set or adjust.
+void write_adjustment_payload(JsonWriter& w, const Value& input, std::string_view name,
                               const std::vector<Change>& changes, const ShopifyMockConfig& config,
                               ShopifyCatalog& catalog, base::WallTime wall) {
-  ordered_json list = ordered_json::array();
+  const std::string location = gid("Location", config.location_id);
+  const std::string_view other = name == "on_hand" ? "available" : "on_hand";
+  w.begin_object().key("inventoryAdjustmentGroup").begin_object();
+  w.field("id", gid("InventoryAdjustmentGroup", catalog.next_adjustment_group_id()));
+  w.field("createdAt", base::format_iso8601_utc(wall));
+  // The reason is valid here (else a user error stopped the mutation), so a string.
+  const Value reason = member(input, "reason");
+  INVSYNC_ASSERT(is_string(reason));
+  w.field("reason", string_of(*reason));
+  const Value uri = member(input, "referenceDocumentUri");
+  w.key("referenceDocumentUri");
+  if (is_string(uri)) {
+    w.value(string_of(*uri));
+  } else {
+    w.null();
+  }
+  w.key("changes").begin_array();
   for (const Change& c : changes) {
-    const std::string other = name == "on_hand" ? "available" : "on_hand";
-    for (const std::string& n : {name, other}) {
-      list.push_back({{"name", n},
-                      {"delta", c.delta},
-                      {"quantityAfterChange", quantity_of(*c.variant, n)},
-                      {"item", {{"id", gid("InventoryItem", c.variant->inventory_item_id)}}},
-                      {"location", {{"id", gid("Location", config.location_id)}}}});
+    const std::string item = gid("InventoryItem", c.variant->inventory_item_id);
+    for (const std::string_view n : {name, other}) {
+      w.begin_object().field("name", n).field("delta", c.delta);
+      w.field("quantityAfterChange", quantity_of(*c.variant, n));
+      w.key("item").begin_object().field("id", item).end_object();
+      w.key("location").begin_object().field("id", location).end_object();
+      w.end_object();
     }
   }
-  const json uri = input.value("referenceDocumentUri", json());
-  return {{"id", gid("InventoryAdjustmentGroup", catalog.next_adjustment_group_id())},
-          {"createdAt", base::format_iso8601_utc(wall)},
-          {"reason", input.value("reason", json())},
-          {"referenceDocumentUri",
-           uri.is_string() ? ordered_json(uri.get<std::string>()) : ordered_json(nullptr)},
-          {"changes", list}};
+  w.end_array().end_object();
+  w.key("userErrors").begin_array().end_array().end_object();
 }
 
-ordered_json payload(ordered_json group, ordered_json user_errors) {
-  return {{"inventoryAdjustmentGroup", std::move(group)}, {"userErrors", std::move(user_errors)}};
+// {"<field>": {"inventoryAdjustmentGroup": null, "userErrors": [...]}}
+std::string rejected_data(Op op, const UserErrors& errors) {
+  std::string out = "{\"";
+  out += op_field(op);
+  out += "\":{\"inventoryAdjustmentGroup\":null,\"userErrors\":";
+  errors.append_to(out);
+  out += "}}";
+  return out;
 }
 
-// Validates the name/reason/range of a set or adjust; returns the user errors so far.
-ordered_json check_name_reason(const json& input, bool is_set) {
-  ordered_json errors = ordered_json::array();
-  const std::string name = input.value("name", json("")).is_string()
-                               ? input.value("name", std::string())
-                               : std::string();
-  if (name != "available" && name != "on_hand") {
-    errors.push_back(user_error(is_set ? "INVALID_NAME" : "INVALID_QUANTITY_NAME",
-                                {"input", "name"},
-                                "The quantity name must be either 'available' or 'on_hand'."));
-  }
-  if (!valid_reason(input.value("reason", json()))) {
-    errors.push_back(
-        user_error("INVALID_REASON", {"input", "reason"}, "The specified reason is invalid."));
-  }
-  return errors;
-}
-
-Exec exec_set(const json& input, std::string_view version, const ShopifyMockConfig& config,
+Exec exec_set(const Value& input, std::string_view version, const ShopifyMockConfig& config,
               ShopifyCatalog& catalog, base::WallTime wall) {
   if (auto err = check_input_schema(input, "quantities", version, true)) return *err;
-  ordered_json errors = check_name_reason(input, true);
-  const std::string name = input.value("name", json("")).is_string()
-                               ? input.value("name", std::string())
-                               : std::string();
+  UserErrors errors;
+  check_name_reason(input, true, &errors);
+  const std::string_view name = input_name(input);
   std::vector<std::pair<ShopifyVariant*, int64_t>> writes;
-  std::set<int64_t> seen;
-  const json& quantities = input["quantities"];
-  for (size_t i = 0; i < quantities.size(); ++i) {
-    const json& q = quantities[i];
-    const std::vector<std::string> path = {"input", "quantities", std::to_string(i)};
+  std::vector<int64_t> seen;
+  simdjson::dom::array quantities;
+  const bool listed = member(input, "quantities")->get(quantities) == simdjson::SUCCESS;
+  INVSYNC_ASSERT(listed);  // check_input_schema made sure
+  size_t i = 0;
+  for (const simdjson::dom::element entry : quantities) {
+    const Value q = entry;
+    const EntryPath path{"quantities", std::to_string(i++)};
     ShopifyVariant* v = check_entry(q, path, config, catalog, &errors);
     if (v == nullptr) continue;
-    if (!seen.insert(v->inventory_item_id).second) {
-      errors.push_back(user_error("NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR", path,
-                                  "The combination of inventoryItemId and locationId must be "
-                                  "unique."));
+    if (std::find(seen.begin(), seen.end(), v->inventory_item_id) != seen.end()) {
+      add_entry_error(&errors, "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR", path,
+                      "The combination of inventoryItemId and locationId must be unique.");
       continue;
     }
-    const json& qty = q.value("quantity", json());
-    if (!qty.is_number_integer()) {
-      errors.push_back(user_error("INVALID_QUANTITY_TOO_LOW", path, "quantity is required"));
+    seen.push_back(v->inventory_item_id);
+    const Value qty = member(q, "quantity");
+    if (!is_integer(qty)) {
+      add_entry_error(&errors, "INVALID_QUANTITY_TOO_LOW", path, "quantity is required");
       continue;
     }
-    const int64_t value = qty.get<int64_t>();
+    const int64_t value = int_of(*qty);
     if (value > kMaxQuantity || value < -kMaxQuantity) {
-      errors.push_back(
-          user_error(value > 0 ? "INVALID_QUANTITY_TOO_HIGH" : "INVALID_QUANTITY_TOO_LOW", path,
-                     "The quantity is out of range."));
+      add_entry_error(&errors, value > 0 ? "INVALID_QUANTITY_TOO_HIGH" : "INVALID_QUANTITY_TOO_LOW",
+                      path, "The quantity is out of range.");
       continue;
     }
     if (name == "available" || name == "on_hand") {
@@ -412,7 +499,7 @@ Exec exec_set(const json& input, std::string_view version, const ShopifyMockConf
   }
   Exec e;
   if (!errors.empty()) {
-    e.data = {{"inventorySetQuantities", payload(nullptr, errors)}};
+    e.data = rejected_data(Op::kSet, errors);
     return e;
   }
   std::vector<Change> changes;
@@ -423,45 +510,46 @@ Exec exec_set(const json& input, std::string_view version, const ShopifyMockConf
     changes.push_back({v, value - before});
     e.changed.push_back(v->inventory_item_id);
   }
-  e.data = {{"inventorySetQuantities",
-             payload(adjustment_group(input, name, changes, config, catalog, wall), errors)}};
+  JsonWriter w(e.data);
+  w.begin_object().key("inventorySetQuantities");
+  write_adjustment_payload(w, input, name, changes, config, catalog, wall);
+  w.end_object();
   return e;
 }
 
-Exec exec_adjust(const json& input, std::string_view version, const ShopifyMockConfig& config,
+Exec exec_adjust(const Value& input, std::string_view version, const ShopifyMockConfig& config,
                  ShopifyCatalog& catalog, base::WallTime wall) {
   if (auto err = check_input_schema(input, "changes", version, false)) return *err;
-  ordered_json errors = check_name_reason(input, false);
-  const std::string name = input.value("name", json("")).is_string()
-                               ? input.value("name", std::string())
-                               : std::string();
+  UserErrors errors;
+  check_name_reason(input, false, &errors);
+  const std::string_view name = input_name(input);
   std::vector<Change> changes;
-  const json& list = input["changes"];
-  for (size_t i = 0; i < list.size(); ++i) {
-    const json& c = list[i];
-    const std::vector<std::string> path = {"input", "changes", std::to_string(i)};
+  simdjson::dom::array list;
+  const bool listed = member(input, "changes")->get(list) == simdjson::SUCCESS;
+  INVSYNC_ASSERT(listed);  // check_input_schema made sure
+  size_t i = 0;
+  for (const simdjson::dom::element entry : list) {
+    const Value c = entry;
+    const EntryPath path{"changes", std::to_string(i++)};
     ShopifyVariant* v = check_entry(c, path, config, catalog, &errors);
     if (v == nullptr) continue;
-    const json& delta = c.value("delta", json());
-    if (!delta.is_number_integer()) {
-      errors.push_back(user_error("INVALID_QUANTITY_TOO_HIGH", path, "delta is required"));
+    const Value delta = member(c, "delta");
+    if (!is_integer(delta)) {
+      add_entry_error(&errors, "INVALID_QUANTITY_TOO_HIGH", path, "delta is required");
       continue;
     }
-    if (c.contains("changeFromQuantity") && !c["changeFromQuantity"].is_null() &&
-        (name == "available" || name == "on_hand") &&
-        (!c["changeFromQuantity"].is_number_integer() ||
-         c["changeFromQuantity"].get<int64_t>() != quantity_of(*v, name))) {
-      std::vector<std::string> p = path;
-      p.push_back("changeFromQuantity");
-      errors.push_back(user_error("CHANGE_FROM_QUANTITY_STALE", p,
-                                  "The changeFromQuantity value does not match persisted value."));
+    const Value change_from = member(c, "changeFromQuantity");
+    if (change_from && !is_null(change_from) && (name == "available" || name == "on_hand") &&
+        (!is_integer(change_from) || int_of(*change_from) != quantity_of(*v, name))) {
+      add_field_error(&errors, "CHANGE_FROM_QUANTITY_STALE", path, "changeFromQuantity",
+                      "The changeFromQuantity value does not match persisted value.");
       continue;
     }
-    changes.push_back({v, delta.get<int64_t>()});
+    changes.push_back({v, int_of(*delta)});
   }
   Exec e;
   if (!errors.empty()) {
-    e.data = {{"inventoryAdjustQuantities", payload(nullptr, errors)}};
+    e.data = rejected_data(Op::kAdjust, errors);
     return e;
   }
   for (Change& c : changes) {
@@ -469,45 +557,58 @@ Exec exec_adjust(const json& input, std::string_view version, const ShopifyMockC
     c.variant->updated_at = wall;
     e.changed.push_back(c.variant->inventory_item_id);
   }
-  e.data = {{"inventoryAdjustQuantities",
-             payload(adjustment_group(input, name, changes, config, catalog, wall), errors)}};
+  JsonWriter w(e.data);
+  w.begin_object().key("inventoryAdjustQuantities");
+  write_adjustment_payload(w, input, name, changes, config, catalog, wall);
+  w.end_object();
   return e;
 }
 
-ordered_json levels_json(const ShopifyVariant& v, const ShopifyMockConfig& config) {
-  ordered_json level = {
-      {"id", "gid://shopify/InventoryLevel/" + std::to_string(config.location_id) +
-                 "?inventory_item_id=" + std::to_string(v.inventory_item_id)},
-      {"location", {{"id", gid("Location", config.location_id)}}},
-      {"quantities",
-       ordered_json::array({{{"name", "available"}, {"quantity", v.available}},
-                            {{"name", "committed"}, {"quantity", v.committed}},
-                            {{"name", "on_hand"}, {"quantity", v.available + v.committed}}})}};
-  return {{"nodes", ordered_json::array({level})}};
+// {"nodes": [{"id", "location": {"id"}, "quantities": [...]}]}
+void write_levels(JsonWriter& w, const ShopifyVariant& v, const ShopifyMockConfig& config) {
+  w.begin_object().key("nodes").begin_array().begin_object();
+  w.field("id", "gid://shopify/InventoryLevel/" + std::to_string(config.location_id) +
+                    "?inventory_item_id=" + std::to_string(v.inventory_item_id));
+  w.key("location").begin_object().field("id", gid("Location", config.location_id)).end_object();
+  w.key("quantities").begin_array();
+  w.begin_object().field("name", "available").field("quantity", v.available).end_object();
+  w.begin_object().field("name", "committed").field("quantity", v.committed).end_object();
+  w.begin_object().field("name", "on_hand").field("quantity", v.available + v.committed);
+  w.end_object();
+  w.end_array().end_object().end_array().end_object();
 }
 
-ordered_json item_json(const ShopifyVariant& v, const ShopifyMockConfig& config,
-                       bool with_variant) {
-  ordered_json j = {
-      {"id", gid("InventoryItem", v.inventory_item_id)}, {"sku", v.sku}, {"tracked", v.tracked}};
-  if (with_variant) j["variant"] = {{"id", gid("ProductVariant", v.variant_id)}};
-  j["inventoryLevels"] = levels_json(v, config);
-  return j;
+void write_item(JsonWriter& w, const ShopifyVariant& v, const ShopifyMockConfig& config,
+                bool with_variant) {
+  w.begin_object().field("id", gid("InventoryItem", v.inventory_item_id)).field("sku", v.sku);
+  w.field("tracked", v.tracked);
+  if (with_variant) {
+    w.key("variant").begin_object().field("id", gid("ProductVariant", v.variant_id)).end_object();
+  }
+  w.key("inventoryLevels");
+  write_levels(w, v, config);
+  w.end_object();
 }
 
-Exec exec_lookup(Op op, std::string_view q, const json& variables, const ShopifyMockConfig& config,
+Exec exec_lookup(Op op, std::string_view q, const Value& variables, const ShopifyMockConfig& config,
                  const ShopifyCatalog& catalog) {
   Exec e;
+  JsonWriter w(e.data);
   if (op == Op::kItem) {
     std::optional<int64_t> id;
-    if (variables.is_object() && variables.contains("id"))
-      id = parse_gid(variables["id"], "InventoryItem");
+    if (const Value id_var = member(variables, "id")) id = parse_gid(id_var, "InventoryItem");
     if (!id) {
       const auto text = inline_argument(q, "id", variables, q.find("inventoryItem"));
-      if (text) id = parse_gid(json(*text), "InventoryItem");
+      if (text) id = parse_gid_text(*text, "InventoryItem");
     }
     const ShopifyVariant* v = id ? catalog.by_item(*id) : nullptr;
-    e.data = {{"inventoryItem", v ? item_json(*v, config, true) : ordered_json(nullptr)}};
+    w.begin_object().key("inventoryItem");
+    if (v != nullptr) {
+      write_item(w, *v, config, true);
+    } else {
+      w.null();
+    }
+    w.end_object();
     return e;
   }
   const auto search = search_text(q, variables);
@@ -516,49 +617,57 @@ Exec exec_lookup(Op op, std::string_view q, const json& variables, const Shopify
   if (sku) found = catalog.search_sku(*sku);
   const int64_t first = page_size(q, variables, op);
   if (static_cast<int64_t>(found.size()) > first) found.resize(static_cast<size_t>(first));
-  ordered_json nodes = ordered_json::array();
+  w.begin_object().key(op_field(op)).begin_object().key("nodes").begin_array();
   for (const ShopifyVariant* v : found) {
     if (op == Op::kItems) {
-      nodes.push_back(item_json(*v, config, true));
+      write_item(w, *v, config, true);
     } else {
-      nodes.push_back({{"id", gid("ProductVariant", v->variant_id)},
-                       {"sku", v->sku},
-                       {"product", {{"id", gid("Product", v->product_id)}}},
-                       {"inventoryItem", item_json(*v, config, false)}});
+      w.begin_object().field("id", gid("ProductVariant", v->variant_id)).field("sku", v->sku);
+      w.key("product").begin_object().field("id", gid("Product", v->product_id)).end_object();
+      w.key("inventoryItem");
+      write_item(w, *v, config, false);
+      w.end_object();
     }
   }
-  e.data = {{op_field(op), {{"nodes", nodes}}}};
+  w.end_array().end_object().end_object();
   e.actual_cost = 2 + 3 * static_cast<int64_t>(found.size());
   return e;
 }
 
-ordered_json cost_json(int64_t requested, std::optional<int64_t> actual, TokenBucket& bucket,
-                       base::Instant now) {
+// "extensions": {"cost": {...}} (appends the value).
+void append_cost(std::string& out, int64_t requested, std::optional<int64_t> actual,
+                 TokenBucket& bucket, base::Instant now) {
   const double restore = static_cast<double>(bucket.rate_micro_per_s()) / 1e6;
-  return {{"cost",
-           {{"requestedQueryCost", requested},
-            {"actualQueryCost", actual ? ordered_json(*actual) : ordered_json(nullptr)},
-            {"throttleStatus",
-             {{"maximumAvailable", static_cast<double>(bucket.capacity())},
-              {"currentlyAvailable", bucket.available(now)},
-              {"restoreRate", restore}}}}}};
+  out += "{\"cost\":{\"requestedQueryCost\":";
+  out += std::to_string(requested);
+  out += ",\"actualQueryCost\":";
+  out += actual ? std::to_string(*actual) : std::string("null");
+  out += ",\"throttleStatus\":{\"maximumAvailable\":";
+  shopify_json::append_double(out, static_cast<double>(bucket.capacity()));
+  out += ",\"currentlyAvailable\":";
+  out += std::to_string(bucket.available(now));
+  out += ",\"restoreRate\":";
+  shopify_json::append_double(out, restore);
+  out += "}}}";
 }
 
-std::string fingerprint(Op op, const json& variables) {
-  const json input = variables.is_object() ? variables.value("input", json()) : json();
-  return std::string(op_field(op)) + "|" + input.dump();  // json objects dump with sorted keys
+// The fingerprint of a mutation's input: nlohmann's sorted dump, so that key order and spacing
+// do not matter.
+std::string fingerprint(Op op, const Value& variables) {
+  std::string out = op_field(op);
+  out.push_back('|');
+  shopify_json::append_sorted_dump(out, member(variables, "input"));
+  return out;
 }
 
 base::HttpResponse throttled_response(int64_t requested, int32_t status, TokenBucket& bucket,
                                       base::Instant now) {
-  ordered_json out;
-  out["errors"] =
-      ordered_json::array({{{"message", "Throttled"},
-                            {"extensions",
-                             {{"code", "THROTTLED"},
-                              {"documentation", "https://shopify.dev/api/usage/rate-limits"}}}}});
-  out["extensions"] = cost_json(requested, std::nullopt, bucket, now);
-  base::HttpResponse r = base::HttpResponse::json(status, out.dump());
+  std::string out =
+      "{\"errors\":[{\"message\":\"Throttled\",\"extensions\":{\"code\":\"THROTTLED\","
+      "\"documentation\":\"https://shopify.dev/api/usage/rate-limits\"}}],\"extensions\":";
+  append_cost(out, requested, std::nullopt, bucket, now);
+  out.push_back('}');
+  base::HttpResponse r = base::HttpResponse::json(status, std::move(out));
   if (status == 429) {
     const base::Duration wait = bucket.time_until(requested, now);
     r.headers.set("Retry-After", std::to_string((wait.ms() + 999) / 1000));
@@ -568,8 +677,8 @@ base::HttpResponse throttled_response(int64_t requested, int32_t status, TokenBu
 
 struct CallContext {
   Op op;
-  const std::string& query;
-  const json& variables;
+  std::string_view query;
+  const Value& variables;
   std::string_view version;
   const ShopifyAccessToken& token;
   const ShopifyMockConfig& config;
@@ -577,25 +686,25 @@ struct CallContext {
   base::WallTime wall;
 };
 
+using Records = std::unordered_map<std::string, ShopifyIdempotencyRecord>;
+
 // Idempotent replay or mismatch for a key already used; nullopt when the key is new.
-std::optional<Exec> replay(const CallContext& c, const std::string& slot,
-                           const std::map<std::string, ShopifyIdempotencyRecord>& records) {
+std::optional<Exec> replay(const CallContext& c, const std::string& slot, const Records& records) {
   auto it = records.find(slot);
   if (it == records.end()) return std::nullopt;
   Exec e;
   if (it->second.fingerprint == fingerprint(c.op, c.variables)) {
-    e.data = ordered_json::parse(it->second.data_json);
+    e.data = it->second.data_json;
     return e;
   }
-  e.data = {{op_field(c.op),
-             payload(nullptr, ordered_json::array({user_error(
-                                  "IDEMPOTENCY_KEY_PARAMETER_MISMATCH", {"input"},
-                                  "The same idempotency key cannot be used with different "
-                                  "operation parameters.")}))}};
+  UserErrors errors;
+  errors.add("IDEMPOTENCY_KEY_PARAMETER_MISMATCH", {"input"},
+             "The same idempotency key cannot be used with different operation parameters.");
+  e.data = rejected_data(c.op, errors);
   return e;
 }
 
-Exec execute(const CallContext& c, std::map<std::string, ShopifyIdempotencyRecord>& records) {
+Exec execute(const CallContext& c, Records& records) {
   const bool mutation = c.op == Op::kSet || c.op == Op::kAdjust;
   const char* scope = mutation                ? "write_inventory"
                       : c.op == Op::kVariants ? "read_products"
@@ -620,10 +729,10 @@ Exec execute(const CallContext& c, std::map<std::string, ShopifyIdempotencyRecor
   if (key) {
     if (auto e = replay(c, slot, records)) return *e;
   }
-  const json input = c.variables.is_object() ? c.variables.value("input", json()) : json();
+  const Value input = member(c.variables, "input");
   Exec e = c.op == Op::kSet ? exec_set(input, c.version, c.config, c.catalog, c.wall)
                             : exec_adjust(input, c.version, c.config, c.catalog, c.wall);
-  if (key && !e.data.is_null()) records[slot] = {fingerprint(c.op, c.variables), e.data.dump()};
+  if (key && !e.data.empty()) records[slot] = {fingerprint(c.op, c.variables), e.data};
   return e;
 }
 
@@ -645,26 +754,31 @@ ShopifyGraphqlResult ShopifyGraphql::handle(std::string_view body, std::string_v
                                             const ShopifyAccessToken& token,
                                             int32_t throttled_status, base::Instant now,
                                             base::WallTime wall) {
-  const json request = json::parse(body.begin(), body.end(), nullptr, false);
-  if (request.is_discarded() || !request.is_object() || !request.contains("query") ||
-      !request["query"].is_string()) {
+  simdjson::dom::element root;
+  const bool parsed = shopify_json::parse(body, &root);
+  const Value query = parsed ? member(root, "query") : std::nullopt;
+  if (!is_string(query)) {
     return {base::HttpResponse::json(
                 400, R"({"errors":{"query":"Required parameter missing or invalid"}})"),
             {},
             false};
   }
-  const std::string q = request["query"].get<std::string>();
-  const json variables = request.value("variables", json::object());
+  const std::string_view q = string_of(*query);
+  // An absent "variables" reads as {}: every use treats it like any value that is no object.
+  const Value variables = member(root, "variables");
   const Op op = detect_op(q);
   const int64_t requested = requested_cost(op, q, variables);
-  ordered_json out;
+  std::string out;
   if (requested > config_.graphql_max_query_cost) {
-    out["errors"] = top_error("Query cost is " + std::to_string(requested) +
-                                  ", which exceeds the single query max cost limit (" +
-                                  std::to_string(config_.graphql_max_query_cost) + ").",
-                              "MAX_COST_EXCEEDED");
-    out["extensions"] = cost_json(requested, std::nullopt, bucket_, now);
-    return {base::HttpResponse::json(200, out.dump()), {}, false};
+    out = "{\"errors\":";
+    out += top_error("Query cost is " + std::to_string(requested) +
+                         ", which exceeds the single query max cost limit (" +
+                         std::to_string(config_.graphql_max_query_cost) + ").",
+                     "MAX_COST_EXCEEDED");
+    out += ",\"extensions\":";
+    append_cost(out, requested, std::nullopt, bucket_, now);
+    out.push_back('}');
+    return {base::HttpResponse::json(200, std::move(out)), {}, false};
   }
   if (!bucket_.try_take(requested, now)) {
     return {throttled_response(requested, throttled_status, bucket_, now), {}, true};
@@ -673,10 +787,22 @@ ShopifyGraphqlResult ShopifyGraphql::handle(std::string_view body, std::string_v
   Exec e = execute(call, idempotency_);
   const int64_t actual = e.actual_cost < 0 ? requested : e.actual_cost;
   if (actual < requested) bucket_.refund(requested - actual, now);
-  if (!e.errors.is_null()) out["errors"] = e.errors;
-  if (!e.data.is_null()) out["data"] = e.data;
-  out["extensions"] = cost_json(requested, actual, bucket_, now);
-  return {base::HttpResponse::json(200, out.dump()), std::move(e.changed), false};
+  out.reserve(e.errors.size() + e.data.size() + 200);
+  out.push_back('{');
+  if (!e.errors.empty()) {
+    out += "\"errors\":";
+    out += e.errors;
+    out.push_back(',');
+  }
+  if (!e.data.empty()) {
+    out += "\"data\":";
+    out += e.data;
+    out.push_back(',');
+  }
+  out += "\"extensions\":";
+  append_cost(out, requested, actual, bucket_, now);
+  out.push_back('}');
+  return {base::HttpResponse::json(200, std::move(out)), std::move(e.changed), false};
 }
 
 }  // namespace invsync::mocks

@@ -28,9 +28,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/base/http.h"
@@ -68,7 +68,7 @@ class ShopifyGraphql {
   const ShopifyMockConfig& config_;
   ShopifyCatalog& catalog_;
   TokenBucket bucket_;
-  std::map<std::string, ShopifyIdempotencyRecord> idempotency_;  // "<mutation>|<key>"
+  std::unordered_map<std::string, ShopifyIdempotencyRecord> idempotency_;  // "<mutation>|<key>"
 };
 
 }  // namespace invsync::mocks

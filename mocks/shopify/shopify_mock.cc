@@ -112,9 +112,9 @@ void ShopifyMock::apply_rate_percent(base::Instant now) {
 }
 
 base::HttpResponse ShopifyMock::handle(const base::HttpRequest& request, base::Instant now) {
-  ++stats_["requests"];
+  ++stats_[kRequests];
   if (auto page = outage_response(faults_.common)) {
-    ++stats_["outage_responses"];
+    ++stats_[kOutageResponses];
     return *page;
   }
   apply_rate_percent(now);
@@ -131,21 +131,21 @@ base::HttpResponse ShopifyMock::handle_admin(const base::HttpRequest& request,
                                              base::Instant now) {
   const ShopifyAccessToken* token = find_token(request);
   if (token == nullptr) {
-    ++stats_["unauthorized"];
+    ++stats_[kUnauthorized];
     return unauthorized();
   }
   if (resource != "graphql.json") return handle_rest(request, version, resource, *token, now);
   if (request.method != "POST" || !version_served(version)) return shopify_not_found();
   if (prng_.chance(base::Ratio::percent(faults_.common.error_rate_percent))) {
-    ++stats_["server_errors"];
+    ++stats_[kServerErrors];
     return base::HttpResponse::json(500, R"({"errors":"Internal Server Error"})");
   }
   const int32_t throttled_status =
       faults_.throttled_status != 0 ? faults_.throttled_status : config_.graphql_throttled_status;
   ShopifyGraphqlResult r =
       graphql_.handle(request.body, version, *token, throttled_status, now, wall_time(now));
-  ++stats_["graphql_requests"];
-  if (r.throttled) ++stats_["throttled"];
+  ++stats_[kGraphqlRequests];
+  if (r.throttled) ++stats_[kThrottled];
   if (!r.changed_items.empty()) emit_level_updates(r.changed_items, webhooks_.new_event_id(), now);
   return std::move(r.response);
 }
@@ -153,10 +153,10 @@ base::HttpResponse ShopifyMock::handle_admin(const base::HttpRequest& request,
 base::HttpResponse ShopifyMock::handle_rest(const base::HttpRequest& request,
                                             std::string_view version, std::string_view resource,
                                             const ShopifyAccessToken& token, base::Instant now) {
-  ++stats_["rest_requests"];
+  ++stats_[kRestRequests];
   base::HttpResponse response;
   if (!rest_bucket_.try_take(1, now)) {
-    ++stats_["rate_limited"];
+    ++stats_[kRateLimited];
     response = base::HttpResponse::json(
         429, "{\"errors\":\"Exceeded " + rate_text(rest_bucket_.rate_micro_per_s()) +
                  " calls per second for api client. Reduce request rates to resume "
@@ -165,7 +165,7 @@ base::HttpResponse ShopifyMock::handle_rest(const base::HttpRequest& request,
   } else if (!version_served(version)) {
     response = shopify_not_found();
   } else if (prng_.chance(base::Ratio::percent(faults_.common.error_rate_percent))) {
-    ++stats_["server_errors"];
+    ++stats_[kServerErrors];
     response = base::HttpResponse::json(500, R"({"errors":"Internal Server Error"})");
   } else {
     ShopifyRestResult r =
@@ -201,7 +201,7 @@ PlaceOrderResult ShopifyMock::place_order(std::string_view sku, int64_t quantity
   if (v == nullptr) return {false, "", "unknown sku"};
   if (quantity <= 0) return {false, "", "invalid quantity"};
   if (v->tracked && v->available < quantity) {
-    ++stats_["orders_refused"];
+    ++stats_[kOrdersRefused];
     return {false, "", "sold out"};
   }
   const base::WallTime wall = wall_time(now);
@@ -211,7 +211,7 @@ PlaceOrderResult ShopifyMock::place_order(std::string_view sku, int64_t quantity
     v->updated_at = wall;
   }
   const ShopifyOrder& order = catalog_.new_order(*v, quantity, wall, now);
-  ++stats_["orders_accepted"];
+  ++stats_[kOrdersAccepted];
   const std::string event_id = webhooks_.new_event_id();
   emit("orders/create", order_json(order, *v, config_), event_id, now);
   if (v->tracked) emit_level_updates({v->inventory_item_id}, event_id, now);
@@ -233,7 +233,7 @@ base::Status ShopifyMock::cancel_order(std::string_view order_id, base::Instant 
   }
   order->cancelled_at = wall;
   order->updated_at = wall;
-  ++stats_["orders_cancelled"];
+  ++stats_[kOrdersCancelled];
   const std::string event_id = webhooks_.new_event_id();
   emit("orders/cancelled", order_json(*order, *v, config_), event_id, now);
   if (v->tracked && order->current_quantity > 0) {
@@ -270,7 +270,7 @@ base::Status ShopifyMock::create_refund(std::string_view order_id, int64_t quant
                        wall,
                        {catalog_.next_refund_id(), quantity, std::string(restock_type)}};
   order->refunds.push_back(refund);
-  ++stats_["refunds"];
+  ++stats_[kRefunds];
   const std::string event_id = webhooks_.new_event_id();
   emit("refunds/create", refund_json(*order, refund, *v, config_), event_id, now);
   if (restock) emit_level_updates({v->inventory_item_id}, event_id, now);
@@ -313,10 +313,14 @@ std::vector<AcceptedOrder> ShopifyMock::accepted_orders() const {
 }
 
 std::map<std::string, int64_t> ShopifyMock::stats() const {
-  std::map<std::string, int64_t> out = stats_;
-  for (const char* k : {"requests", "rest_requests", "graphql_requests", "rate_limited",
-                        "throttled", "unauthorized", "server_errors"}) {
-    out.emplace(k, 0);
+  // The first seven are always reported; the others once they have counted something.
+  static constexpr std::array<const char*, kStatCount> kNames = {
+      "requests",        "rest_requests",  "graphql_requests", "rate_limited",
+      "throttled",       "unauthorized",   "server_errors",    "outage_responses",
+      "orders_accepted", "orders_refused", "orders_cancelled", "refunds"};
+  std::map<std::string, int64_t> out;
+  for (size_t i = 0; i < kStatCount; ++i) {
+    if (i <= kServerErrors || stats_[i] != 0) out.emplace(kNames[i], stats_[i]);
   }
   webhooks_.add_stats(&out);
   return out;

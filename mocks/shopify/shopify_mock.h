@@ -17,6 +17,7 @@
 // failure). See shopify_webhooks.h for retries and subscription deletion.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -87,7 +88,23 @@ class ShopifyMock final : public MockPlatform {
   ShopifyGraphql graphql_;
   ShopifyWebhooks webhooks_;
   uint32_t applied_rate_percent_ = 100;
-  std::map<std::string, int64_t> stats_;
+  // Counters for stats(), indexed by Stat (a map lookup per request was measurable).
+  enum Stat : size_t {
+    kRequests,
+    kRestRequests,
+    kGraphqlRequests,
+    kRateLimited,
+    kThrottled,
+    kUnauthorized,
+    kServerErrors,
+    kOutageResponses,
+    kOrdersAccepted,
+    kOrdersRefused,
+    kOrdersCancelled,
+    kRefunds,
+    kStatCount
+  };
+  std::array<int64_t, kStatCount> stats_{};
 };
 
 }  // namespace invsync::mocks

@@ -16,6 +16,9 @@ namespace invsync::mocks {
 std::string shopify_time(base::WallTime t, const ShopifyMockConfig& config);
 // {"inventory_item_id","location_id","available","updated_at","admin_graphql_api_id"}
 std::string inventory_level_json(const ShopifyVariant& v, const ShopifyMockConfig& config);
+// The same, appended to `out`.
+void append_inventory_level_json(std::string& out, const ShopifyVariant& v,
+                                 const ShopifyMockConfig& config);
 std::string order_json(const ShopifyOrder& order, const ShopifyVariant& v,
                        const ShopifyMockConfig& config);
 std::string refund_json(const ShopifyOrder& order, const ShopifyRefund& refund,

@@ -1,7 +1,8 @@
 #include "mocks/shopify/shopify_rest.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
-#include <set>
+#include <vector>
 
 #include "core/base/url.h"
 #include "mocks/shopify/shopify_payloads.h"
@@ -66,24 +67,27 @@ ShopifyRestResult write_level(bool adjust, std::string_view body, const ShopifyM
   return {level_response(*v, config), {v->inventory_item_id}};
 }
 
-std::optional<std::set<int64_t>> id_list(const std::vector<std::pair<std::string, std::string>>& q,
-                                         std::string_view name) {
+// The ids of a comma-separated list, sorted, without repeats.
+std::optional<std::vector<int64_t>> id_list(
+    const std::vector<std::pair<std::string, std::string>>& q, std::string_view name) {
   const std::optional<std::string> raw = base::query_param(q, name);
   if (!raw) return std::nullopt;
-  std::set<int64_t> out;
+  std::vector<int64_t> out;
   size_t start = 0;
   while (start <= raw->size()) {
     const size_t comma = std::min(raw->find(',', start), raw->size());
     const std::string part = raw->substr(start, comma - start);
     if (!part.empty()) {
       try {
-        out.insert(std::stoll(part));
+        out.push_back(std::stoll(part));
       } catch (...) {
         // Shopify ignores ids it cannot parse.
       }
     }
     start = comma + 1;
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -99,17 +103,18 @@ ShopifyRestResult list_levels(std::string_view query, const ShopifyMockConfig& c
   }
   std::string out = "{\"inventory_levels\":[";
   bool first = true;
-  if (!locations || locations->count(config.location_id) != 0) {
+  if (!locations || std::binary_search(locations->begin(), locations->end(), config.location_id)) {
     const auto& variants = catalog.variants();
+    out.reserve(out.size() + 220 * (items ? items->size() : variants.size()));
     auto emit = [&](const auto& v) {
-      out += (first ? "" : ",") + inventory_level_json(v, config);
+      if (!first) out.push_back(',');
+      append_inventory_level_json(out, v, config);
       first = false;
     };
     if (items) {
       // Look the asked-for ids up instead of scanning the whole catalogue (same order: by id).
       for (const auto id : *items) {
-        auto it = variants.find(id);
-        if (it != variants.end()) emit(it->second);
+        if (const ShopifyVariant* v = catalog.by_item(id)) emit(*v);
       }
     } else {
       for (const auto& [id, v] : variants) emit(v);

@@ -25,7 +25,10 @@ base::Status ShopifyCatalog::add(std::string_view sku, int64_t available, std::s
   v.available = available;
   v.updated_at = now;
   sku_to_item_.emplace(v.sku, v.inventory_item_id);
-  by_item_.emplace(v.inventory_item_id, std::move(v));
+  const int64_t index = v.inventory_item_id - kFirstInventoryItemId;
+  ShopifyVariant& stored = by_item_.emplace(v.inventory_item_id, std::move(v)).first->second;
+  if (static_cast<size_t>(index) >= item_index_.size()) item_index_.resize(index + 1, nullptr);
+  item_index_[static_cast<size_t>(index)] = &stored;
   return base::Status();
 }
 
@@ -40,13 +43,13 @@ const ShopifyVariant* ShopifyCatalog::by_sku(std::string_view sku) const {
 }
 
 ShopifyVariant* ShopifyCatalog::by_item(int64_t id) {
-  auto it = by_item_.find(id);
-  return it == by_item_.end() ? nullptr : &it->second;
+  const uint64_t index = static_cast<uint64_t>(id) - static_cast<uint64_t>(kFirstInventoryItemId);
+  return index < item_index_.size() ? item_index_[index] : nullptr;
 }
 
 const ShopifyVariant* ShopifyCatalog::by_item(int64_t id) const {
-  auto it = by_item_.find(id);
-  return it == by_item_.end() ? nullptr : &it->second;
+  const uint64_t index = static_cast<uint64_t>(id) - static_cast<uint64_t>(kFirstInventoryItemId);
+  return index < item_index_.size() ? item_index_[index] : nullptr;
 }
 
 std::vector<const ShopifyVariant*> ShopifyCatalog::search_sku(std::string_view sku) const {
@@ -68,7 +71,7 @@ ShopifyOrder& ShopifyCatalog::new_order(const ShopifyVariant& v, int64_t quantit
   o.created_at = wall;
   o.updated_at = wall;
   o.accepted_at = now;
-  return orders_.emplace(o.id, o).first->second;
+  return orders_.emplace_hint(orders_.end(), o.id, std::move(o))->second;  // ids only grow
 }
 
 ShopifyOrder* ShopifyCatalog::order(int64_t id) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/base/status.h"
@@ -62,6 +63,11 @@ class ShopifyCatalog {
   static constexpr int64_t kFirstInventoryItemId = 39072856;
   static constexpr int64_t kFirstOrderId = 450789469;
 
+  ShopifyCatalog() = default;
+  // Not copyable: an index points into the variants it owns.
+  ShopifyCatalog(const ShopifyCatalog&) = delete;
+  ShopifyCatalog& operator=(const ShopifyCatalog&) = delete;
+
   base::Status add(std::string_view sku, int64_t available, std::string_view group,
                    base::WallTime now);
   ShopifyVariant* by_sku(std::string_view sku);
@@ -80,8 +86,15 @@ class ShopifyCatalog {
   int64_t next_adjustment_group_id() { return next_group_id_++; }
 
  private:
+  // Hash and equality that accept a string_view, so lookups by SKU need no std::string.
+  struct SkuHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
   std::map<int64_t, ShopifyVariant> by_item_;  // by inventory_item_id
-  std::map<std::string, int64_t, std::less<>> sku_to_item_;
+  // by_item_'s variants by inventory_item_id - kFirstInventoryItemId (ids are handed out in order).
+  std::vector<ShopifyVariant*> item_index_;
+  std::unordered_map<std::string, int64_t, SkuHash, std::equal_to<>> sku_to_item_;
   std::map<std::string, int64_t, std::less<>> group_to_product_;
   int64_t next_product_id_ = kFirstProductId;
   int64_t next_variant_id_ = kFirstVariantId;

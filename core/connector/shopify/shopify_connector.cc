@@ -11,17 +11,11 @@
 namespace invsync::connector {
 namespace {
 
-using nlohmann::json;
 using shopify_detail::Exchange;
+using shopify_detail::JsonValue;
 
 constexpr std::string_view kPageInfoCursor = "page_info:";
 constexpr int kPageCountMax = 250;
-
-std::optional<int64_t> listing_item_id(const ListingRef& listing) {
-  const auto ids = json::parse(listing.external_ids_json, nullptr, false);
-  if (!ids.is_object() || !ids.contains("inventory_item_id")) return std::nullopt;
-  return shopify_detail::parse_id(ids["inventory_item_id"], "InventoryItem");
-}
 
 std::string join_ids(const std::vector<int64_t>& ids) {
   std::string out;
@@ -87,7 +81,48 @@ base::Result<PollCursor> parse_cursor(const std::string& cursor, const std::stri
   return out;
 }
 
+// The part of observe_limits() that reads a GraphQL body's extensions.cost.throttleStatus and
+// errors. Where nlohmann's value() threw (extensions, cost or throttleStatus present but no
+// object), the same exception is thrown.
+void observe_graphql_body(const simdjson::dom::element& body, int64_t push_cost_points,
+                          LimitFeedback* out) {
+  JsonValue status = body;  // absent links read as {}, as value(key, json::object()) gave
+  for (const char* key : {"extensions", "cost", "throttleStatus"}) {
+    const JsonValue next = shopify_detail::member(status, key);
+    if (next && !next->is_object()) {
+      // The next value() call of the chain is on this non-object: nlohmann throws type_error 306.
+      (void)shopify_detail::to_nlohmann(*next).value("x", nlohmann::json());
+    }
+    status = next;
+  }
+  using shopify_detail::json_points;
+  using shopify_detail::member;
+  const auto available = json_points(member(status, "currentlyAvailable"));
+  const auto maximum = json_points(member(status, "maximumAvailable"));
+  if (available) out->remaining_count = std::max<int64_t>(0, *available) / push_cost_points;
+  if (maximum) out->limit_count = *maximum / push_cost_points;
+  // restoreRate is points per second (fractional in principle): in millionths of a push per s.
+  const JsonValue restore = member(status, "restoreRate");
+  if (shopify_detail::is_number(restore)) {
+    const double rate = shopify_detail::double_of(*restore);
+    if (rate > 0 && rate < 1e9) {
+      out->restore_rate_micro_per_s =
+          static_cast<int64_t>(rate * 1e6 / static_cast<double>(push_cost_points));
+    }
+  }
+  const JsonValue errors = member(body, "errors");
+  if (errors) {
+    const std::string text = shopify_detail::to_nlohmann(*errors).dump();
+    if (text.find("THROTTLED") != std::string::npos) {
+      out->throttled = true;
+      if (!out->retry_after) out->retry_after = shopify_detail::throttle_wait(body);
+    }
+  }
+}
+
 }  // namespace
+
+ShopifyConnector::~ShopifyConnector() = default;
 
 base::HttpRequest ShopifyConnector::make_request(std::string method, std::string target) const {
   base::HttpRequest request;
@@ -108,22 +143,23 @@ void ShopifyConnector::read_levels(const std::vector<int64_t>& item_ids, LevelsC
                              "&limit=" + std::to_string(kPageCountMax);
   deps_.api.send(make_request("GET", target), [this, callback = std::move(callback)](
                                                   base::Result<base::HttpResponse> reply) {
-    const Exchange ex = shopify_detail::classify_exchange(reply, /*graphql=*/false);
+    const Exchange ex = shopify_detail::classify_exchange(reply, /*graphql=*/false, *responses_);
     if (!ex.usable) return callback(shopify_detail::exchange_status(ex), ex.http_status);
-    const auto levels = ex.body.find("inventory_levels");
-    if (levels == ex.body.end() || !levels->is_array()) {
+    simdjson::dom::array levels;
+    if (!shopify_detail::array_of(shopify_detail::member(ex.body, "inventory_levels"), &levels)) {
       return callback(base::Status::corruption("shopify: no inventory_levels in the response"),
                       ex.http_status);
     }
     Levels out;
-    for (const auto& level : *levels) {
-      if (!level.is_object()) continue;
-      const auto item = shopify_detail::parse_id(level.value("inventory_item_id", json()),
+    for (const simdjson::dom::element level_element : levels) {
+      const JsonValue level = level_element;
+      if (!level_element.is_object()) continue;
+      const auto item = shopify_detail::parse_id(shopify_detail::member(level, "inventory_item_id"),
                                                  "InventoryItem");
-      const auto location = shopify_detail::parse_id(level.value("location_id", json()),
-                                                     "Location");
+      const auto location =
+          shopify_detail::parse_id(shopify_detail::member(level, "location_id"), "Location");
       if (!item || location != config_.location_id) continue;
-      const auto available = shopify_detail::json_int(level.value("available", json()));
+      const auto available = shopify_detail::json_int(shopify_detail::member(level, "available"));
       auto quantity = domain::Quantity::checked(available.value_or(0));
       out[*item] = available && quantity.ok() ? std::optional(*quantity) : std::nullopt;
     }
@@ -135,7 +171,7 @@ void ShopifyConnector::read(std::vector<ListingRef> listings, ReadCallback callb
   std::vector<std::optional<int64_t>> ids;
   std::vector<int64_t> known;
   for (const auto& listing : listings) {
-    ids.push_back(listing_item_id(listing));
+    ids.push_back(shopify_detail::inventory_item_id(listing.external_ids_json));
     if (ids.back() && std::find(known.begin(), known.end(), *ids.back()) == known.end()) {
       known.push_back(*ids.back());
     }
@@ -180,21 +216,21 @@ void ShopifyConnector::poll_orders(const std::string& cursor, PollCallback callb
   }
   deps_.api.send(make_request("GET", target), [this, pc, callback = std::move(callback)](
                                                   base::Result<base::HttpResponse> reply) {
-    const Exchange ex = shopify_detail::classify_exchange(reply, /*graphql=*/false);
+    const Exchange ex = shopify_detail::classify_exchange(reply, /*graphql=*/false, *responses_);
     if (!ex.usable) return callback(shopify_detail::exchange_status(ex));
-    const auto orders = ex.body.find("orders");
-    if (orders == ex.body.end() || !orders->is_array()) {
+    simdjson::dom::array orders;
+    if (!shopify_detail::array_of(shopify_detail::member(ex.body, "orders"), &orders)) {
       return callback(base::Status::corruption("shopify: no orders in the response"));
     }
     PolledOrders out;
     std::optional<base::WallTime> seen_max = pc.seen_max;
-    for (const auto& order : *orders) {
+    for (const simdjson::dom::element order : orders) {
       const base::Status st =
           shopify_detail::append_order_events(config_.channel, order, false, &out.events);
       if (!st.ok()) return callback(base::Status::corruption(st.message()));
-      const auto updated = order.find("updated_at");
-      if (updated == order.end() || !updated->is_string()) continue;
-      const auto at = shopify_detail::parse_iso8601(updated->get<std::string>());
+      const JsonValue updated = shopify_detail::member(order, "updated_at");
+      if (!shopify_detail::is_string(updated)) continue;
+      const auto at = shopify_detail::parse_iso8601(shopify_detail::string_of(*updated));
       if (at && (!seen_max || *at > *seen_max)) seen_max = at;
     }
     const auto next = next_page_info(reply->headers);
@@ -240,15 +276,18 @@ base::Result<ParsedWebhook> ShopifyConnector::parse_webhook(const base::HttpRequ
     out.ignorable = true;  // inventory_levels/update (our own echo, or a re-read hint) and others
     return out;
   }
-  const auto body = json::parse(request.body, nullptr, false);
-  if (!body.is_object()) {
+  // parse_webhook() stays safe to call from any thread: one parser per thread, and the document
+  // is read before this returns.
+  static thread_local shopify_detail::BodyParser parser;
+  simdjson::dom::element body;
+  if (!parser.parse(request.body, &body) || !body.is_object()) {
     return base::Status::invalid_argument("shopify webhook: body is not a JSON object");
   }
   const base::Status st =
-      order_topic ? shopify_detail::append_order_events(config_.channel, body,
-                                                        topic == "orders/cancelled", &out.events)
-                  : shopify_detail::append_refund_events(config_.channel, body, json(),
-                                                         &out.events);
+      order_topic
+          ? shopify_detail::append_order_events(config_.channel, body, topic == "orders/cancelled",
+                                                &out.events)
+          : shopify_detail::append_refund_events(config_.channel, body, std::nullopt, &out.events);
   if (!st.ok()) return st;
   return out;
 }
@@ -269,28 +308,10 @@ LimitFeedback ShopifyConnector::observe_limits(const base::HttpResponse& respons
     }
   }
   if (response.body.find("throttleStatus") == std::string::npos) return out;
-  const auto body = json::parse(response.body, nullptr, false);
-  if (!body.is_object()) return out;
-  const json status = body.value("extensions", json::object())
-                          .value("cost", json::object())
-                          .value("throttleStatus", json::object());
-  const auto available = shopify_detail::json_points(status.value("currentlyAvailable", json()));
-  const auto maximum = shopify_detail::json_points(status.value("maximumAvailable", json()));
-  if (available) out.remaining_count = std::max<int64_t>(0, *available) / config_.push_cost_points;
-  if (maximum) out.limit_count = *maximum / config_.push_cost_points;
-  // restoreRate is points per second (fractional in principle): in millionths of a push per s.
-  const json restore = status.value("restoreRate", json());
-  if (restore.is_number() && restore.get<double>() > 0 && restore.get<double>() < 1e9) {
-    out.restore_rate_micro_per_s = static_cast<int64_t>(
-        restore.get<double>() * 1e6 / static_cast<double>(config_.push_cost_points));
-  }
-  if (body.contains("errors")) {
-    const std::string errors = body["errors"].dump();
-    if (errors.find("THROTTLED") != std::string::npos) {
-      out.throttled = true;
-      if (!out.retry_after) out.retry_after = shopify_detail::throttle_wait(body);
-    }
-  }
+  // Remembered: the exchange's callback reads the same response next (classify_exchange).
+  simdjson::dom::element body;
+  if (!responses_->parse(response.body, &body, /*remember=*/true) || !body.is_object()) return out;
+  observe_graphql_body(body, config_.push_cost_points, &out);
   return out;
 }
 

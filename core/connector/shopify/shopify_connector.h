@@ -20,9 +20,14 @@
 
 namespace invsync::connector {
 
+namespace shopify_detail {
+class BodyParser;
+}
+
 class ShopifyConnector final : public Connector {
  public:
   ShopifyConnector(ShopifyConnectorConfig config, ConnectorDeps deps);
+  ~ShopifyConnector() override;
 
   const domain::ChannelId& channel() const override { return config_.channel; }
   const ConnectorLimits& limits() const override { return config_.limits; }
@@ -52,6 +57,9 @@ class ShopifyConnector final : public Connector {
   ShopifyConnectorConfig config_;
   ConnectorDeps deps_;
   std::string location_gid_;
+  // Reads API responses (simdjson, buffers reused): observe_limits() and then the exchange's
+  // callback read one response once. Both run on the core's Scheduler, as the callbacks do.
+  std::unique_ptr<shopify_detail::BodyParser> responses_;
 };
 
 }  // namespace invsync::connector

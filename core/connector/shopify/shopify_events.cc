@@ -9,30 +9,29 @@ namespace invsync::connector::shopify_detail {
 namespace {
 
 using domain::EventKind;
-using nlohmann::json;
+using simdjson::dom::element;
 
 base::Status malformed(const std::string& where, const std::string& what) {
   return base::Status::invalid_argument("shopify payload: " + where + ": " + what);
 }
 
 // Whether Shopify tracks stock for the line: only an explicit non-"shopify" value says no.
-bool line_tracked(const json& line) {
-  const auto it = line.find("variant_inventory_management");
-  if (it == line.end()) return true;
-  return it->is_string() && it->get_ref<const std::string&>() == "shopify";
+bool line_tracked(const JsonValue& line) {
+  const JsonValue management = member(line, "variant_inventory_management");
+  if (!management) return true;
+  return is_string(management) && string_of(*management) == "shopify";
 }
 
-base::Result<domain::Sku> line_sku(const json& line, const std::string& where) {
-  const auto it = line.find("sku");
-  if (it == line.end() || !it->is_string()) return malformed(where + ".sku", "missing");
-  auto sku = domain::Sku::parse(it->get_ref<const std::string&>());
+base::Result<domain::Sku> line_sku(const JsonValue& line, const std::string& where) {
+  const JsonValue sku_value = member(line, "sku");
+  if (!is_string(sku_value)) return malformed(where + ".sku", "missing");
+  auto sku = domain::Sku::parse(string_of(*sku_value));
   if (!sku.ok()) return malformed(where + ".sku", sku.status().message());
   return sku;
 }
 
-base::Result<domain::Quantity> line_quantity(const json& line, const std::string& where) {
-  const auto it = line.find("quantity");
-  const auto q = it == line.end() ? std::nullopt : json_int(*it);
+base::Result<domain::Quantity> line_quantity(const JsonValue& line, const std::string& where) {
+  const auto q = json_int(member(line, "quantity"));
   if (!q || *q < 1 || *q > domain::kQuantityUnitsMax) {
     return malformed(where + ".quantity", "must be a whole number from 1");
   }
@@ -49,17 +48,17 @@ base::Status add_event(const domain::ChannelId& channel, const std::string& orde
   return base::Status();
 }
 
-const json* find_line(const json& line_items, int64_t line_id) {
-  if (!line_items.is_array()) return nullptr;
-  for (const auto& line : line_items) {
-    if (line.is_object() && line.contains("id") && parse_id(line["id"], "LineItem") == line_id) {
-      return &line;
-    }
+JsonValue find_line(const JsonValue& line_items, int64_t line_id) {
+  simdjson::dom::array lines;
+  if (!array_of(line_items, &lines)) return std::nullopt;
+  for (const element line : lines) {
+    const JsonValue id = member(line, "id");
+    if (id && parse_id(id, "LineItem") == line_id) return line;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
-EventKind refund_kind(const std::string& restock_type) {
+EventKind refund_kind(std::string_view restock_type) {
   if (restock_type == "cancel" || restock_type == "return" || restock_type == "legacy_restock") {
     return EventKind::kRefundRestock;
   }
@@ -67,70 +66,74 @@ EventKind refund_kind(const std::string& restock_type) {
 }
 
 base::Status append_refund_line(const domain::ChannelId& channel, const std::string& order_id,
-                                const json& rl, const json& order_line_items,
+                                const JsonValue& rl, const JsonValue& order_line_items,
                                 const std::string& where, std::vector<domain::OrderEvent>* out) {
-  if (!rl.is_object()) return malformed(where, "must be an object");
-  const auto line_id = rl.contains("line_item_id") ? parse_id(rl["line_item_id"], "LineItem")
-                                                   : std::nullopt;
+  if (!is_object(rl)) return malformed(where, "must be an object");
+  const JsonValue line_id_value = member(rl, "line_item_id");
+  const auto line_id = line_id_value ? parse_id(line_id_value, "LineItem") : std::nullopt;
   if (!line_id) return malformed(where + ".line_item_id", "missing");
-  const auto restock = rl.find("restock_type");
-  if (restock == rl.end() || !restock->is_string()) {
-    return malformed(where + ".restock_type", "missing");
+  const JsonValue restock = member(rl, "restock_type");
+  if (!is_string(restock)) return malformed(where + ".restock_type", "missing");
+  JsonValue line;
+  const JsonValue embedded = member(rl, "line_item");
+  if (is_object(embedded)) line = embedded;
+  if (!line || !member(line, "sku")) {
+    const JsonValue from_order = find_line(order_line_items, *line_id);
+    if (from_order) line = from_order;
   }
-  const json* line = nullptr;
-  const auto embedded = rl.find("line_item");
-  if (embedded != rl.end() && embedded->is_object()) line = &*embedded;
-  if (line == nullptr || !line->contains("sku")) {
-    const json* from_order = find_line(order_line_items, *line_id);
-    if (from_order != nullptr) line = from_order;
-  }
-  if (line == nullptr) return malformed(where + ".line_item", "missing");
-  if (!line_tracked(*line)) return base::Status();
+  if (!line) return malformed(where + ".line_item", "missing");
+  if (!line_tracked(line)) return base::Status();
   auto quantity = line_quantity(rl, where);
   if (!quantity.ok()) return quantity.status();
-  auto sku = line_sku(*line, where + ".line_item");
+  auto sku = line_sku(line, where + ".line_item");
   if (!sku.ok()) return sku.status();
-  return add_event(channel, order_id, std::to_string(*line_id),
-                   refund_kind(restock->get<std::string>()), std::move(*sku), *quantity, out);
+  return add_event(channel, order_id, std::to_string(*line_id), refund_kind(string_of(*restock)),
+                   std::move(*sku), *quantity, out);
 }
 
 }  // namespace
 
-base::Status append_refund_events(const domain::ChannelId& channel, const json& refund,
-                                  const json& order_line_items,
-                                  std::vector<domain::OrderEvent>* out) {
-  if (!refund.is_object()) return malformed("refund", "must be an object");
-  const auto order_id = refund.contains("order_id") ? parse_id(refund["order_id"], "Order")
-                                                    : std::nullopt;
+base::Status append_refund_events(const domain::ChannelId& channel, const JsonValue& refund,
+                                  const JsonValue& order_line_items,
+                                  std::vector<domain::OrderEvent>* out,
+                                  std::optional<int64_t> order_id_default) {
+  if (!is_object(refund)) return malformed("refund", "must be an object");
+  const JsonValue order_id_value = member(refund, "order_id");
+  const auto order_id = order_id_value ? parse_id(order_id_value, "Order") : order_id_default;
   if (!order_id) return malformed("refund.order_id", "missing");
-  const auto lines = refund.find("refund_line_items");
-  if (lines == refund.end() || !lines->is_array()) {
+  simdjson::dom::array lines;
+  if (!array_of(member(refund, "refund_line_items"), &lines)) {
     return malformed("refund.refund_line_items", "missing");
   }
-  for (size_t i = 0; i < lines->size(); ++i) {
-    INVSYNC_RETURN_IF_ERROR(append_refund_line(
-        channel, std::to_string(*order_id), (*lines)[i], order_line_items,
-        "refund.refund_line_items[" + std::to_string(i) + "]", out));
+  size_t i = 0;
+  for (const element line : lines) {
+    INVSYNC_RETURN_IF_ERROR(
+        append_refund_line(channel, std::to_string(*order_id), line, order_line_items,
+                           "refund.refund_line_items[" + std::to_string(i++) + "]", out));
   }
   return base::Status();
 }
 
-base::Status append_order_events(const domain::ChannelId& channel, const json& order,
+base::Status append_order_events(const domain::ChannelId& channel, const JsonValue& order,
                                  bool cancelled, std::vector<domain::OrderEvent>* out) {
-  if (!order.is_object()) return malformed("order", "must be an object");
-  const auto id = order.contains("id") ? parse_id(order["id"], "Order") : std::nullopt;
+  if (!is_object(order)) return malformed("order", "must be an object");
+  const JsonValue id_value = member(order, "id");
+  const auto id = id_value ? parse_id(id_value, "Order") : std::nullopt;
   if (!id) return malformed("order.id", "missing");
   const std::string order_id = std::to_string(*id);
-  const auto lines = order.find("line_items");
-  if (lines == order.end() || !lines->is_array()) return malformed("order.line_items", "missing");
-  const auto cancelled_at = order.find("cancelled_at");
-  cancelled = cancelled || (cancelled_at != order.end() && !cancelled_at->is_null());
-  for (size_t i = 0; i < lines->size(); ++i) {
-    const std::string where = "order.line_items[" + std::to_string(i) + "]";
-    const json& line = (*lines)[i];
-    if (!line.is_object()) return malformed(where, "must be an object");
+  const JsonValue lines_value = member(order, "line_items");
+  simdjson::dom::array lines;
+  if (!array_of(lines_value, &lines)) return malformed("order.line_items", "missing");
+  const JsonValue cancelled_at = member(order, "cancelled_at");
+  cancelled = cancelled || (cancelled_at && !is_null(cancelled_at));
+  size_t i = 0;
+  for (const element line_element : lines) {
+    const std::string where = "order.line_items[" + std::to_string(i++) + "]";
+    const JsonValue line = line_element;
+    if (!is_object(line)) return malformed(where, "must be an object");
     if (!line_tracked(line)) continue;
-    const auto line_id = line.contains("id") ? parse_id(line["id"], "LineItem") : std::nullopt;
+    const JsonValue line_id_value = member(line, "id");
+    const auto line_id = line_id_value ? parse_id(line_id_value, "LineItem") : std::nullopt;
     if (!line_id) return malformed(where + ".id", "missing");
     auto quantity = line_quantity(line, where);
     if (!quantity.ok()) return quantity.status();
@@ -144,13 +147,13 @@ base::Status append_order_events(const domain::ChannelId& channel, const json& o
           add_event(channel, order_id, key, EventKind::kCancel, *sku, *quantity, out));
     }
   }
-  const auto refunds = order.find("refunds");
-  if (refunds == order.end() || refunds->is_null()) return base::Status();
-  if (!refunds->is_array()) return malformed("order.refunds", "must be an array");
-  for (const auto& refund : *refunds) {
-    json with_order = refund;
-    if (with_order.is_object() && !with_order.contains("order_id")) with_order["order_id"] = *id;
-    INVSYNC_RETURN_IF_ERROR(append_refund_events(channel, with_order, *lines, out));
+  const JsonValue refunds_value = member(order, "refunds");
+  if (!refunds_value || is_null(refunds_value)) return base::Status();
+  simdjson::dom::array refunds;
+  if (!array_of(refunds_value, &refunds)) return malformed("order.refunds", "must be an array");
+  for (const element refund : refunds) {
+    // A refund without its own order_id belongs to this order.
+    INVSYNC_RETURN_IF_ERROR(append_refund_events(channel, refund, lines_value, out, *id));
   }
   return base::Status();
 }

@@ -1,5 +1,6 @@
 #include "core/connector/shopify/shopify_protocol.h"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 
@@ -34,10 +35,10 @@ std::string bounded(std::string s) {
 
 }  // namespace
 
-std::optional<int64_t> json_points(const nlohmann::json& v) {
-  if (v.is_number_integer()) return v.get<int64_t>();
-  if (v.is_number_float()) {
-    const double d = v.get<double>();
+std::optional<int64_t> json_points(const JsonValue& v) {
+  if (is_integer(v)) return int_of(*v);
+  if (v && v->is_double()) {
+    const double d = double_of(*v);
     if (!(d >= -1e15 && d <= 1e15)) return std::nullopt;
     return static_cast<int64_t>(d + (d >= 0 ? 0.5 : -0.5));
   }
@@ -56,17 +57,15 @@ std::optional<int64_t> parse_id_text(std::string_view text, std::string_view typ
   return positive_decimal(text.substr(0, text.find('?')));
 }
 
-std::optional<int64_t> parse_id(const nlohmann::json& value, std::string_view type) {
-  if (value.is_number_unsigned() || value.is_number_integer()) {
-    if (value.is_number_unsigned() &&
-        value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      return std::nullopt;
-    }
-    const int64_t n = value.get<int64_t>();
+std::optional<int64_t> parse_id(const JsonValue& value, std::string_view type) {
+  if (is_integer(value)) {
+    // simdjson reads an integer as unsigned only beyond int64.
+    if (value->type() == simdjson::dom::element_type::UINT64) return std::nullopt;
+    const int64_t n = int_of(*value);
     if (n <= 0) return std::nullopt;
     return n;
   }
-  if (value.is_string()) return parse_id_text(value.get_ref<const std::string&>(), type);
+  if (is_string(value)) return parse_id_text(string_of(*value), type);
   return std::nullopt;
 }
 
@@ -74,12 +73,12 @@ std::string make_gid(std::string_view type, int64_t id) {
   return "gid://shopify/" + std::string(type) + "/" + std::to_string(id);
 }
 
-std::optional<int64_t> json_int(const nlohmann::json& value) {
-  if (value.is_number_integer()) return value.get<int64_t>();
-  if (value.is_string()) {
-    const auto& s = value.get_ref<const std::string&>();
+std::optional<int64_t> json_int(const JsonValue& value) {
+  if (is_integer(value)) return int_of(*value);
+  if (is_string(value)) {
+    const std::string_view s = string_of(*value);
     if (!s.empty() && s[0] == '-') {
-      const auto n = positive_decimal(std::string_view(s).substr(1));
+      const auto n = positive_decimal(s.substr(1));
       if (n) return -*n;
       return std::nullopt;
     }
@@ -87,6 +86,15 @@ std::optional<int64_t> json_int(const nlohmann::json& value) {
     return positive_decimal(s);
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> inventory_item_id(std::string_view external_ids_json) {
+  static thread_local BodyParser parser;  // the document is read here and then left
+  simdjson::dom::element ids;
+  if (!parser.parse(external_ids_json, &ids) || !ids.is_object()) return std::nullopt;
+  const JsonValue id = member(ids, "inventory_item_id");
+  if (!id) return std::nullopt;
+  return parse_id(id, "InventoryItem");
 }
 
 std::optional<base::WallTime> parse_iso8601(std::string_view t) { return base::parse_iso8601(t); }
@@ -110,18 +118,17 @@ std::optional<base::Duration> parse_retry_after(const base::HttpHeaders& headers
   return base::Duration::seconds(seconds) + base::Duration::nanoseconds(ns);
 }
 
-std::optional<base::Duration> throttle_wait(const nlohmann::json& body) {
-  if (!body.is_object()) return std::nullopt;
-  const auto ext = body.find("extensions");
-  if (ext == body.end() || !ext->is_object()) return std::nullopt;
-  const auto cost = ext->find("cost");
-  if (cost == ext->end() || !cost->is_object()) return std::nullopt;
-  const auto status = cost->find("throttleStatus");
-  if (status == cost->end() || !status->is_object()) return std::nullopt;
-  const auto requested = json_points(cost->value("requestedQueryCost", nlohmann::json()));
-  const auto available =
-      json_points(status->value("currentlyAvailable", nlohmann::json()));
-  const auto rate = json_points(status->value("restoreRate", nlohmann::json()));
+std::optional<base::Duration> throttle_wait(const JsonValue& body) {
+  if (!is_object(body)) return std::nullopt;
+  const JsonValue ext = member(body, "extensions");
+  if (!is_object(ext)) return std::nullopt;
+  const JsonValue cost = member(ext, "cost");
+  if (!is_object(cost)) return std::nullopt;
+  const JsonValue status = member(cost, "throttleStatus");
+  if (!is_object(status)) return std::nullopt;
+  const auto requested = json_points(member(cost, "requestedQueryCost"));
+  const auto available = json_points(member(status, "currentlyAvailable"));
+  const auto rate = json_points(member(status, "restoreRate"));
   if (!requested || !available || !rate || *rate <= 0) return std::nullopt;
   const int64_t needed = std::max<int64_t>(1, *requested - *available);
   const int64_t wait_ms = (needed * 1000 + *rate - 1) / *rate;  // rounded up
@@ -193,7 +200,8 @@ bool is_html(const base::HttpResponse& r) {
 
 }  // namespace
 
-Exchange classify_exchange(const base::Result<base::HttpResponse>& result, bool graphql) {
+Exchange classify_exchange(const base::Result<base::HttpResponse>& result, bool graphql,
+                           BodyParser& parser) {
   Exchange ex;
   if (!result.ok()) {
     ex.transport = result.status().code();
@@ -204,9 +212,10 @@ Exchange classify_exchange(const base::Result<base::HttpResponse>& result, bool 
   ex.http_status = r.status;
   if (r.status == 429) {
     ex.outcome = PushOutcome::kRateLimited;
-    const auto json = nlohmann::json::parse(r.body, nullptr, false);
-    ex.retry_after = parse_retry_after(r.headers)
-                         .value_or(throttle_wait(json).value_or(base::Duration::seconds(1)));
+    simdjson::dom::element root;
+    const JsonValue body = parser.parse(r.body, &root) ? JsonValue(root) : std::nullopt;
+    ex.retry_after = parse_retry_after(r.headers).value_or(
+        throttle_wait(body).value_or(base::Duration::seconds(1)));
     ex.error = error_message(r.status, r.body);
     return ex;
   }
@@ -217,18 +226,21 @@ Exchange classify_exchange(const base::Result<base::HttpResponse>& result, bool 
                           : error_message(r.status, r.body);
     return ex;
   }
-  ex.body = nlohmann::json::parse(r.body, nullptr, false);
-  if (!ex.body.is_object()) {
-    ex.body = nlohmann::json();
+  simdjson::dom::element root;
+  if (!parser.parse(r.body, &root) || !root.is_object()) {
     ex.error = "HTTP " + std::to_string(r.status) + ": body is not a JSON object" +
                (is_html(r) ? " (HTML page)" : "");
     return ex;
   }
+  ex.body = root;
   if (graphql) {
-    const auto errors = ex.body.find("errors");
-    if (errors != ex.body.end() && !(errors->is_array() && errors->empty())) {
-      classify_graphql_errors(errors->is_array() ? *errors : nlohmann::json::array({*errors}),
-                              &ex);
+    const JsonValue errors_value = member(ex.body, "errors");
+    simdjson::dom::array list;
+    const bool empty_list = array_of(errors_value, &list) && list.size() == 0;
+    if (errors_value && !empty_list) {
+      // Rare (a throttle or a refusal): read as nlohmann, for its dumps in the message.
+      const nlohmann::json errors = to_nlohmann(*errors_value);
+      classify_graphql_errors(errors.is_array() ? errors : nlohmann::json::array({errors}), &ex);
       return ex;
     }
   }

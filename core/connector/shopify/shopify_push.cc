@@ -3,14 +3,15 @@
 #include <utility>
 
 #include "core/base/crypto.h"
+#include "core/base/json_writer.h"
 #include "core/connector/shopify/shopify_connector.h"
 #include "core/connector/shopify/shopify_protocol.h"
 
 namespace invsync::connector {
 namespace {
 
-using nlohmann::json;
 using shopify_detail::Exchange;
+using shopify_detail::JsonValue;
 
 constexpr int kLastRound = 2;
 
@@ -31,19 +32,21 @@ bool is_stale(const std::string& code) {
   return code == "CHANGE_FROM_QUANTITY_STALE" || code == "COMPARE_QUANTITY_STALE";
 }
 
-std::optional<int64_t> inventory_item_id(const std::string& external_ids_json) {
-  const auto ids = json::parse(external_ids_json, nullptr, false);
-  if (!ids.is_object() || !ids.contains("inventory_item_id")) return std::nullopt;
-  return shopify_detail::parse_id(ids["inventory_item_id"], "InventoryItem");
+bool is_text(const simdjson::dom::element& value, std::string_view text) {
+  return value.is_string() && shopify_detail::string_of(value) == text;
 }
 
 // The position in quantities[] a userError's field path names, e.g.
 // ["input", "quantities", "3", "inventoryItemId"] -> 3; nullopt for errors about the input.
-std::optional<size_t> quantity_index(const json& field) {
-  if (!field.is_array() || field.size() < 3 || field[0] != "input" || field[1] != "quantities") {
-    return std::nullopt;
-  }
-  const auto n = shopify_detail::json_int(field[2]);
+std::optional<size_t> quantity_index(const JsonValue& field) {
+  simdjson::dom::array path;
+  if (!shopify_detail::array_of(field, &path) || path.size() < 3) return std::nullopt;
+  auto it = path.begin();
+  const simdjson::dom::element first = *it;
+  const simdjson::dom::element second = *++it;
+  const simdjson::dom::element third = *++it;
+  if (!is_text(first, "input") || !is_text(second, "quantities")) return std::nullopt;
+  const auto n = shopify_detail::json_int(third);
   if (!n || *n < 0) return std::nullopt;
   return static_cast<size_t>(*n);
 }
@@ -127,30 +130,73 @@ void keep(std::optional<UserError>* slot, UserError e) {
   if (!*slot || (is_stale((*slot)->code) && !is_stale(e.code))) *slot = std::move(e);
 }
 
-UserErrors collect_user_errors(const json& payload, size_t sent_count) {
+UserErrors collect_user_errors(const JsonValue& payload, size_t sent_count) {
   UserErrors out;
   out.by_position.resize(sent_count);
-  const auto errors = payload.find("userErrors");
-  if (errors == payload.end() || !errors->is_array()) return out;
-  for (const auto& e : *errors) {
-    if (!e.is_object()) continue;
+  simdjson::dom::array errors;
+  if (!shopify_detail::array_of(shopify_detail::member(payload, "userErrors"), &errors)) return out;
+  for (const simdjson::dom::element error : errors) {
+    if (!error.is_object()) continue;
+    const JsonValue e = error;
+    const JsonValue code = shopify_detail::member(e, "code");
+    const JsonValue message = shopify_detail::member(e, "message");
     UserError ue;
-    ue.code = e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>() : "";
-    ue.message = e.contains("message") && e["message"].is_string()
-                     ? e["message"].get<std::string>() : "";
+    if (shopify_detail::is_string(code)) ue.code = shopify_detail::string_of(*code);
+    if (shopify_detail::is_string(message)) ue.message = shopify_detail::string_of(*message);
     out.any = true;
-    const auto pos = quantity_index(e.value("field", json()));
+    const auto pos = quantity_index(shopify_detail::member(e, "field"));
     if (pos && *pos < sent_count) keep(&out.by_position[*pos], std::move(ue));
     else keep(&out.general, std::move(ue));
   }
   return out;
 }
 
+// The GraphQL request of one round, byte for byte as nlohmann::json (std::map objects: members in
+// key order) dumped it before: {"query": "...", "variables": {"input": {"name", "quantities":
+// [{"changeFromQuantity", "inventoryItemId", "locationId", "quantity"}], "reason",
+// "referenceDocumentUri"}}}.
+std::string set_request_body(const std::string& key, const std::vector<PushItem>& items,
+                             const std::vector<int64_t>& item_ids,
+                             const std::vector<std::optional<domain::Quantity>>& change_from,
+                             const std::vector<size_t>& sent, const std::string& location_gid) {
+  std::string query;
+  query.reserve(kSetMutationHead.size() + key.size() + kSetMutationTail.size() + 2);
+  query += kSetMutationHead;
+  base::JsonWriter::append_escaped(query, key);  // the key as a GraphQL string literal
+  query += kSetMutationTail;
+  std::string location;
+  base::JsonWriter::append_escaped(location, location_gid);
+  std::string body;
+  body.reserve(query.size() + 200 + (location.size() + 120) * sent.size());
+  body += "{\"query\":";
+  base::JsonWriter::append_escaped(body, query);
+  body += ",\"variables\":{\"input\":{\"name\":\"available\",\"quantities\":[";
+  for (size_t k = 0; k < sent.size(); ++k) {
+    const size_t i = sent[k];
+    if (k != 0) body.push_back(',');
+    body += "{\"changeFromQuantity\":";
+    body += change_from[i] ? std::to_string(change_from[i]->units()) : std::string("null");
+    body += ",\"inventoryItemId\":";
+    base::JsonWriter::append_escaped(body, shopify_detail::make_gid("InventoryItem", item_ids[i]));
+    body += ",\"locationId\":";
+    body += location;
+    body += ",\"quantity\":";
+    body += std::to_string(items[i].quantity.units());
+    body.push_back('}');
+  }
+  body += "],\"reason\":\"correction\",\"referenceDocumentUri\":";
+  base::JsonWriter::append_escaped(body, "gid://invsync/SyncJob/" + key);
+  body += "}}}";
+  return body;
+}
+
 }  // namespace
 
 ShopifyConnector::ShopifyConnector(ShopifyConnectorConfig config, ConnectorDeps deps)
-    : config_(std::move(config)), deps_(deps),
-      location_gid_(shopify_detail::make_gid("Location", config_.location_id)) {}
+    : config_(std::move(config)),
+      deps_(deps),
+      location_gid_(shopify_detail::make_gid("Location", config_.location_id)),
+      responses_(std::make_unique<shopify_detail::BodyParser>()) {}
 
 void ShopifyConnector::push(std::vector<PushItem> items, PushCallback callback) {
   auto op = std::make_shared<PushOp>();
@@ -162,7 +208,7 @@ void ShopifyConnector::push(std::vector<PushItem> items, PushCallback callback) 
   std::map<int64_t, size_t> seen;
   for (size_t i = 0; i < op->items.size(); ++i) {
     op->change_from.push_back(op->items[i].last_known);
-    const auto id = inventory_item_id(op->items[i].listing.external_ids_json);
+    const auto id = shopify_detail::inventory_item_id(op->items[i].listing.external_ids_json);
     if (!id) {
       op->set(i, PushOutcome::kPermanent, 0, "listing has no inventory_item_id in external ids");
     } else if (!seen.emplace(*id, i).second) {
@@ -181,26 +227,11 @@ void ShopifyConnector::push(std::vector<PushItem> items, PushCallback callback) 
 void ShopifyConnector::send_set(std::shared_ptr<PushOp> op, int round) {
   op->sent = op->pending();
   const std::string key = round_key(op->items, op->item_ids, op->change_from, op->sent, round);
-  json quantities = json::array();
-  for (size_t i : op->sent) {
-    json q = {{"inventoryItemId", shopify_detail::make_gid("InventoryItem", op->item_ids[i])},
-              {"locationId", location_gid_},
-              {"quantity", op->items[i].quantity.units()},
-              {"changeFromQuantity", nullptr}};
-    if (op->change_from[i]) q["changeFromQuantity"] = op->change_from[i]->units();
-    quantities.push_back(std::move(q));
-  }
-  const json input = {{"name", "available"},
-                      {"reason", "correction"},
-                      {"referenceDocumentUri", "gid://invsync/SyncJob/" + key},
-                      {"quantities", std::move(quantities)}};
-  const json body = {
-      {"query", std::string(kSetMutationHead) + json(key).dump() + std::string(kSetMutationTail)},
-      {"variables", {{"input", input}}}};
   base::HttpRequest request =
       make_request("POST", "/admin/api/" + config_.api_version + "/graphql.json");
   request.headers.set("Content-Type", "application/json");
-  request.body = body.dump();
+  request.body =
+      set_request_body(key, op->items, op->item_ids, op->change_from, op->sent, location_gid_);
   deps_.api.send(std::move(request), [this, op, round](base::Result<base::HttpResponse> reply) {
     on_set_reply(op, round, std::move(reply));
   });
@@ -208,16 +239,14 @@ void ShopifyConnector::send_set(std::shared_ptr<PushOp> op, int round) {
 
 void ShopifyConnector::on_set_reply(std::shared_ptr<PushOp> op, int round,
                                     base::Result<base::HttpResponse> reply) {
-  const Exchange ex = shopify_detail::classify_exchange(reply, /*graphql=*/true);
-  const json* payload = nullptr;
+  const Exchange ex = shopify_detail::classify_exchange(reply, /*graphql=*/true, *responses_);
+  JsonValue payload;
   if (ex.usable) {
-    const auto data = ex.body.find("data");
-    if (data != ex.body.end() && data->is_object()) {
-      const auto it = data->find("inventorySetQuantities");
-      if (it != data->end() && it->is_object()) payload = &*it;
-    }
+    const JsonValue data = shopify_detail::member(ex.body, "data");
+    const JsonValue it = shopify_detail::member(data, "inventorySetQuantities");
+    if (shopify_detail::is_object(it)) payload = it;
   }
-  if (payload == nullptr) {
+  if (!payload) {
     const std::string error = ex.usable ? "response has no data.inventorySetQuantities" : ex.error;
     for (size_t i : op->sent) {
       op->set(i, ex.usable ? PushOutcome::kTransient : ex.outcome, ex.http_status, error,
@@ -226,9 +255,9 @@ void ShopifyConnector::on_set_reply(std::shared_ptr<PushOp> op, int round,
     finish_push(op);
     return;
   }
-  const UserErrors errors = collect_user_errors(*payload, op->sent.size());
-  const auto group = payload->find("inventoryAdjustmentGroup");
-  const bool applied = group != payload->end() && group->is_object();
+  const UserErrors errors = collect_user_errors(payload, op->sent.size());
+  const bool applied =
+      shopify_detail::is_object(shopify_detail::member(payload, "inventoryAdjustmentGroup"));
   const bool last = round >= kLastRound;
   const int32_t http = ex.http_status;
   op->stale.clear();

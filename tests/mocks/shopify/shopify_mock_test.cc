@@ -12,6 +12,7 @@
 
 #include "core/base/crypto.h"
 #include "core/base/json_reader.h"
+#include "core/base/json_writer.h"
 
 namespace invsync::mocks {
 namespace {
@@ -782,6 +783,103 @@ TEST(ShopifyMock, SameSeedSameInputsGiveByteIdenticalResponsesAndWebhooks) {
   EXPECT_EQ(a, b);
   EXPECT_GT(a.size(), 10'000u);
   EXPECT_NE(a, scripted_session(43));
+}
+
+// ---------- bodies: read as nlohmann read them, written byte for byte as nlohmann wrote them ----
+
+TEST(ShopifyBodies, GraphqlResponsesAreTheExactBytesOfBefore) {
+  ShopifyMockConfig config;
+  config.graphql_bucket_max = 30;
+  config.graphql_restore_rate_per_s = 1;
+  auto m = make_mock(config);
+  const std::string mutation =
+      "mutation { inventorySetQuantities(input: $input) @idempotent(key: \"g-1\") { "
+      "userErrors { code } } }";
+  const json input = {{"name", "available"},
+                      {"reason", "correction"},
+                      {"referenceDocumentUri", "gid://invsync/SyncJob/1"},
+                      {"quantities", json::array({{{"inventoryItemId", item_gid(*m, "MUG")},
+                                                   {"locationId", location_gid(*m)},
+                                                   {"quantity", 7},
+                                                   {"changeFromQuantity", 3}}})}};
+  const HttpResponse set = m->handle(gql("2026-04", mutation, {{"input", input}}), kT0);
+  EXPECT_EQ(set.body,
+            R"({"data":{"inventorySetQuantities":{"inventoryAdjustmentGroup":{"id":)"
+            R"("gid://shopify/InventoryAdjustmentGroup/1000000001","createdAt":)"
+            R"("2026-11-27T08:01:40Z","reason":"correction","referenceDocumentUri":)"
+            R"("gid://invsync/SyncJob/1","changes":[{"name":"available","delta":4,)"
+            R"("quantityAfterChange":7,"item":{"id":"gid://shopify/InventoryItem/39072858"},)"
+            R"("location":{"id":"gid://shopify/Location/655441491"}},{"name":"on_hand",)"
+            R"("delta":4,"quantityAfterChange":7,"item":{"id":)"
+            R"("gid://shopify/InventoryItem/39072858"},"location":{"id":)"
+            R"("gid://shopify/Location/655441491"}}]},"userErrors":[]}},"extensions":{"cost":)"
+            R"({"requestedQueryCost":11,"actualQueryCost":11,"throttleStatus":)"
+            R"({"maximumAvailable":30.0,"currentlyAvailable":19,"restoreRate":1.0}}}})");
+  const json stale_input = set_input(*m, "MUG", 1, {{"changeFromQuantity", 0}});
+  const HttpResponse stale = m->handle(gql("2026-01", kSetMutation, {{"input", stale_input}}), kT0);
+  EXPECT_EQ(stale.body,
+            R"({"data":{"inventorySetQuantities":{"inventoryAdjustmentGroup":null,"userErrors":)"
+            R"([{"code":"CHANGE_FROM_QUANTITY_STALE","field":["input","quantities","0",)"
+            R"("changeFromQuantity"],"message":"The changeFromQuantity value does not match )"
+            R"(persisted value."}]}},"extensions":{"cost":{"requestedQueryCost":11,)"
+            R"("actualQueryCost":11,"throttleStatus":{"maximumAvailable":30.0,)"
+            R"("currentlyAvailable":8,"restoreRate":1.0}}}})");
+  const HttpResponse throttled =
+      m->handle(gql("2026-01", kSetMutation, {{"input", stale_input}}), kT0);
+  EXPECT_EQ(throttled.body,
+            R"({"errors":[{"message":"Throttled","extensions":{"code":"THROTTLED",)"
+            R"("documentation":"https://shopify.dev/api/usage/rate-limits"}}],"extensions":)"
+            R"({"cost":{"requestedQueryCost":11,"actualQueryCost":null,"throttleStatus":)"
+            R"({"maximumAvailable":30.0,"currentlyAvailable":8,"restoreRate":1.0}}}})");
+}
+
+TEST(ShopifyBodies, IdempotentReplayIgnoresKeyOrderSpacingAndRepeatedKeys) {
+  auto m = make_mock();
+  const std::string mutation =
+      "mutation { inventorySetQuantities(input: $input) @idempotent(key: \"k-1\") { "
+      "userErrors { code } } }";
+  std::string query;
+  base::JsonWriter::append_escaped(query, mutation);
+  auto send = [&](const std::string& input) {
+    return body_of(
+        m->handle(rest("POST", "/admin/api/2026-04/graphql.json",
+                       "{\"query\":" + query + ",\"variables\":{\"input\":" + input + "}}"),
+                  kT0));
+  };
+  const std::string entry = R"({"inventoryItemId":")" + item_gid(*m, "TEE-S") +
+                            R"(","locationId":")" + location_gid(*m) +
+                            R"(","quantity":4,"changeFromQuantity":10})";
+  const json first =
+      send(R"({"name":"available","reason":"correction","quantities":[)" + entry + "]}");
+  ASSERT_EQ(first["data"]["inventorySetQuantities"]["userErrors"].size(), 0u);
+  // The same input, members reordered and spaced, a key repeated (the last one counts).
+  const json replay =
+      send(R"( { "quantities" : [ )" + entry +
+           R"( ], "reason":"restock", "name" : "available", "reason":"correction" })");
+  EXPECT_EQ(replay["data"], first["data"]);
+  EXPECT_EQ(m->counts()["TEE-S"], 4);
+  const json mismatch = send(R"({"reason":"correction","name":"available","reason":"restock",)"
+                             R"("quantities":[)" +
+                             entry + "]}");
+  EXPECT_EQ(mismatch["data"]["inventorySetQuantities"]["userErrors"][0]["code"],
+            "IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
+}
+
+TEST(ShopifyBodies, RequestsAreReadAsNlohmannReadThem) {
+  auto m = make_mock();
+  const std::string lookup = "query { inventoryItems(query: \\\"sku:MUG\\\") { nodes { id } } }";
+  // A byte order mark, the last of two "query" keys, and an integer beyond 64 bits (a float to
+  // nlohmann, so no page size: the default of 10 is requested).
+  const HttpResponse r = m->handle(rest("POST", "/admin/api/2026-01/graphql.json",
+                                        "\xEF\xBB\xBF{\"query\":\"ignored\",\"query\":\"" + lookup +
+                                            "\",\"variables\":{\"first\":99999999999999999999}}"),
+                                   kT0);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json b = body_of(r);
+  EXPECT_EQ(b["data"]["inventoryItems"]["nodes"][0]["sku"], "MUG");
+  EXPECT_EQ(b["extensions"]["cost"]["requestedQueryCost"], 32);
+  EXPECT_EQ(m->handle(rest("POST", "/admin/api/2026-01/graphql.json", "{\"query\":1}"), kT0).status,
+            400);
 }
 
 }  // namespace

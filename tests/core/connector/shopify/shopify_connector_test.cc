@@ -757,5 +757,63 @@ TEST(ShopifyConnector, PolledOrdersPageMapsToEventsAndFollowsTheNextLink) {
   ASSERT_EQ(api.requests.size(), 1u);
   EXPECT_EQ(api.requests[0].target, "/admin/api/2026-01/orders.json?limit=250&page_info=abc123");
 }
+// ---------- bodies: written and read as nlohmann wrote and read them ----------
+
+TEST(ShopifyConnector, SetMutationBodyIsTheCompactSortedJsonOfBefore) {
+  World w;
+  ASSERT_EQ(w.push({w.item("SKU-1", 7, 10), w.item("SKU-2", 9, std::nullopt)})[0].outcome,
+            PushOutcome::kDone);
+  ASSERT_EQ(w.tap.requests.size(), 1u);
+  const std::string& body = w.tap.requests[0].body;
+  EXPECT_EQ(json::parse(body).dump(), body);  // nlohmann's own form: compact, keys sorted
+  EXPECT_NE(body.find(R"("quantities":[{"changeFromQuantity":10,"inventoryItemId":)"
+                      R"("gid://shopify/InventoryItem/39072856","locationId":)"
+                      R"("gid://shopify/Location/655441491","quantity":7},)"
+                      R"({"changeFromQuantity":null,)"),
+            std::string::npos)
+      << body;
+}
+
+TEST(ShopifyConnector, ObservingEachResponseFirstChangesNoResult) {
+  // As the lane does: observe_limits() on every response, then the exchange's callback.
+  World observed;
+  observed.tap.after_response = [&](const base::HttpRequest&,
+                                    const base::Result<base::HttpResponse>& r) {
+    if (r.ok()) (void)observed.connector->observe_limits(*r);
+  };
+  World plain;
+  for (World* w : {&observed, &plain}) {
+    ASSERT_TRUE(w->mock.place_order("SKU-1", 3, w->clock.monotonic_now()).accepted);  // 10 -> 7
+  }
+  const auto a = observed.push({observed.item("SKU-1", 4, 10), observed.item("SKU-2", 1, 5)});
+  const auto b = plain.push({plain.item("SKU-1", 4, 10), plain.item("SKU-2", 1, 5)});
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].outcome, b[i].outcome);
+    EXPECT_EQ(a[i].channel_quantity, b[i].channel_quantity);
+    EXPECT_EQ(a[i].error, b[i].error);
+  }
+  EXPECT_EQ(a[0].outcome, PushOutcome::kDone);  // stale compare, re-read, retried
+  EXPECT_EQ(observed.tap.requests.size(), 3u);
+  EXPECT_EQ(observed.mock.counts(), plain.mock.counts());
+}
+
+TEST(ShopifyConnector, WebhookBodiesAreReadAsNlohmannReadThem) {
+  World w;
+  const std::string lines = R"("line_items":[{"id":7,"sku":"SKU-9","sku":"SKU-1","quantity":2}])";
+  // A byte order mark is accepted; of a repeated key the last one counts.
+  auto parsed =
+      w.connector->parse_webhook(webhook("orders/create", "\xEF\xBB\xBF{\"id\":5," + lines + "}"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  ASSERT_EQ(parsed->events.size(), 1u);
+  EXPECT_EQ(parsed->events[0].sku.str(), "SKU-1");
+  EXPECT_EQ(parsed->events[0].key.external_order_id, "5");
+  // An integer beyond 64 bits is a float to nlohmann: no whole-number quantity.
+  parsed = w.connector->parse_webhook(
+      webhook("orders/create",
+              R"({"id":5,"line_items":[{"id":7,"sku":"SKU-1","quantity":99999999999999999999}]})"));
+  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace invsync::connector

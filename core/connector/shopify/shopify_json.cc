@@ -1,0 +1,118 @@
+#include "core/connector/shopify/shopify_json.h"
+
+namespace invsync::connector::shopify_detail {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+bool BodyParser::parse(std::string_view body, element* root, bool remember) {
+  if (remembered_ && body.size() == remembered_body_.size() && body == remembered_body_) {
+    *root = remembered_root_;
+    return remembered_ok_;
+  }
+  remembered_ = false;
+  bool ok = parser_.parse(body.data(), body.size()).get(*root) == simdjson::SUCCESS;
+  if (!ok) {
+    // simdjson refuses a few valid documents that nlohmann accepts: integers beyond 64 bits, a
+    // leading byte order mark, nesting deeper than 1024. Such a (rare) body goes through nlohmann,
+    // which makes those integers floats as it always did, and is parsed again at the depth it
+    // needs.
+    const nlohmann::json normal = nlohmann::json::parse(body, nullptr, false);
+    if (!normal.is_discarded()) {
+      const std::string text = normal.dump();
+      ok = deep_parser_.allocate(text.size(), text.size()) == simdjson::SUCCESS &&
+           deep_parser_.parse(text).get(*root) == simdjson::SUCCESS;
+    }
+  }
+  if (remember) {
+    remembered_ = true;
+    remembered_body_.assign(body.data(), body.size());
+    remembered_ok_ = ok;
+    remembered_root_ = *root;
+  }
+  return ok;
+}
+
+JsonValue member(const JsonValue& object, std::string_view key) {
+  simdjson::dom::object members;
+  if (!object || object->get(members) != simdjson::SUCCESS) return std::nullopt;
+  JsonValue found;
+  for (const simdjson::dom::key_value_pair kv : members) {
+    if (kv.key == key) found = kv.value;
+  }
+  return found;
+}
+
+bool is_object(const JsonValue& v) { return v && v->is_object(); }
+bool is_array(const JsonValue& v) { return v && v->is_array(); }
+bool is_string(const JsonValue& v) { return v && v->is_string(); }
+bool is_null(const JsonValue& v) { return v && v->is_null(); }
+
+bool is_integer(const JsonValue& v) {
+  return v && (v->type() == element_type::INT64 || v->type() == element_type::UINT64);
+}
+
+bool is_number(const JsonValue& v) { return is_integer(v) || (v && v->is_double()); }
+
+std::string_view string_of(const element& v) { return v.get_string().value_unsafe(); }
+
+int64_t int_of(const element& v) {
+  if (v.type() == element_type::UINT64) return static_cast<int64_t>(v.get_uint64().value_unsafe());
+  return v.get_int64().value_unsafe();
+}
+
+double double_of(const element& v) {
+  switch (v.type()) {
+    case element_type::INT64:
+      return static_cast<double>(v.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return static_cast<double>(v.get_uint64().value_unsafe());
+    default:
+      return v.get_double().value_unsafe();
+  }
+}
+
+bool array_of(const JsonValue& value, simdjson::dom::array* out) {
+  return value && value->get(*out) == simdjson::SUCCESS;
+}
+
+nlohmann::json to_nlohmann(const element& e) {
+  switch (e.type()) {
+    case element_type::ARRAY: {
+      nlohmann::json out = nlohmann::json::array();
+      simdjson::dom::array items;
+      if (e.get(items) == simdjson::SUCCESS) {
+        for (const element item : items) out.push_back(to_nlohmann(item));
+      }
+      return out;
+    }
+    case element_type::OBJECT: {
+      nlohmann::json out = nlohmann::json::object();
+      simdjson::dom::object members;
+      if (e.get(members) == simdjson::SUCCESS) {
+        // Assignment keeps the last of duplicate keys, as nlohmann's parser did.
+        for (const simdjson::dom::key_value_pair kv : members) {
+          out[std::string(kv.key)] = to_nlohmann(kv.value);
+        }
+      }
+      return out;
+    }
+    case element_type::INT64: {
+      const int64_t n = e.get_int64().value_unsafe();
+      return n >= 0 ? nlohmann::json(static_cast<uint64_t>(n)) : nlohmann::json(n);
+    }
+    case element_type::UINT64:
+      return nlohmann::json(e.get_uint64().value_unsafe());
+    case element_type::DOUBLE:
+      return nlohmann::json(e.get_double().value_unsafe());
+    case element_type::STRING:
+      return nlohmann::json(std::string(e.get_string().value_unsafe()));
+    case element_type::BOOL:
+      return nlohmann::json(e.get_bool().value_unsafe());
+    case element_type::NULL_VALUE:
+      break;
+  }
+  return nlohmann::json();
+}
+
+}  // namespace invsync::connector::shopify_detail
