@@ -53,9 +53,13 @@ std::optional<connector::PushItem> Lane::prepare(const store::JobClaim& claim) {
         .listing = {claim.sku, l.external_ids_json},
         .quantity = domain::sellable_quantity(product->master, l.rules),
         .last_known = l.last_pushed,
+        // Unique per outbox row and claim: a completed job's successor starts again at change 1
+        // and token 1, so the row's due time (its enqueue or last claim time) tells them apart;
+        // without it Shopify replays the earlier push's answer and applies nothing.
         .idempotency_key = claim.channel.str() + "|" + claim.sku.str() + "|" +
                            std::to_string(claim.change_seq) + "|" +
-                           std::to_string(claim.claim_token),
+                           std::to_string(claim.claim_token) + "|" +
+                           std::to_string(claim.due_at.unix_us()),
     };
     INVSYNC_ASSERT(!item.quantity.is_negative());
     INVSYNC_ASSERT(item.quantity <= max(product->master, domain::Quantity(0)));
