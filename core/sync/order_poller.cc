@@ -5,7 +5,7 @@
 namespace invsync::sync {
 
 OrderPoller::OrderPoller(EngineDeps deps, OrderPollerOptions options,
-                         connector::Connector& connector, std::function<void()> on_applied)
+                         connector::Connector& connector, AppliedEventsHook on_applied)
     : deps_(deps), options_(options), connector_(connector), on_applied_(std::move(on_applied)) {
   INVSYNC_ASSERT(options_.interval > base::Duration::zero());
   INVSYNC_ASSERT(options_.pages_per_poll_max >= 1);
@@ -64,7 +64,7 @@ void OrderPoller::poll_page(int32_t page) {
       for (const auto& res : *applied) {
         (res.outcome == domain::EventOutcome::kDuplicate ? stats_.duplicates : stats_.applied) += 1;
       }
-      if (on_applied_) on_applied_();
+      if (on_applied_) on_applied_(r->events, *applied);
     }
     cursor_ = r->next_cursor;
     if (r->more && page + 1 < options_.pages_per_poll_max) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/connector/connector.h"
+#include "core/sync/applied_events.h"
 #include "core/sync/engine_deps.h"
 
 namespace invsync::sync {
@@ -33,7 +34,7 @@ class OrderPoller {
  public:
   // `on_applied` runs after events were applied (the engine pokes the lanes).
   OrderPoller(EngineDeps deps, OrderPollerOptions options, connector::Connector& connector,
-              std::function<void()> on_applied);
+              AppliedEventsHook on_applied);
   void start();
   void poll_now();
   const OrderPollerStats& stats() const { return stats_; }
@@ -46,7 +47,7 @@ class OrderPoller {
   EngineDeps deps_;
   OrderPollerOptions options_;
   connector::Connector& connector_;
-  std::function<void()> on_applied_;
+  AppliedEventsHook on_applied_;
   OrderPollerStats stats_;
   std::string cursor_;
   bool polling_ = false;
