@@ -266,3 +266,38 @@ TEST(EngineAcceptance, AShopifyPushRepeatingAnEarlierPushsValuesIsAppliedNotRepl
 
 }  // namespace
 }  // namespace invsync::engine_test
+
+namespace invsync::engine_test {
+namespace {
+
+// Sales on the Shopify storefront reach the hub by webhook; the lane lowers its compare value by
+// them, so the next push compares against what Shopify really shows and needs no re-read.
+TEST(EngineAcceptance, StorefrontSalesKeepTheNextShopifyCompareValueCurrent) {
+  ChannelPlan shopify{.platform = "shopify", .faults = {{"latency_ms_base", 40}}};
+  Engine engine({{"SKU-A", 10}}, {shopify});
+  ASSERT_TRUE(engine.build().ok());
+  engine.start();
+  // A first push establishes what the lane last pushed: 9 after a sale elsewhere.
+  engine.at(Duration::seconds(1), [&] { ASSERT_TRUE(engine.sell("SKU-A", 1, "S-1").ok()); });
+  engine.run_until(Duration::seconds(5));
+  ASSERT_EQ(engine.shown(0, "SKU-A"), 9);
+  // Two storefront orders: Shopify counts itself down to 6, the webhooks tell the hub.
+  engine.at(Duration::seconds(6), [&] {
+    ASSERT_TRUE(engine.mock(0).place_order("SKU-A", 2, engine.now()).accepted);
+    ASSERT_TRUE(engine.mock(0).place_order("SKU-A", 1, engine.now()).accepted);
+    engine.arm_pump(0);
+  });
+  engine.run_until(Duration::seconds(30));
+  EXPECT_EQ(engine.master("SKU-A"), 6);
+  EXPECT_EQ(engine.shown(0, "SKU-A"), 6);
+  int64_t rereads = 0, stale = 0;
+  for (const Exchange* e : to_host(engine, engine.channel(0).base_url)) {
+    if (e->request.path().find("inventory_levels.json") != std::string_view::npos) ++rereads;
+    if (e->response_body.find("QUANTITY_STALE") != std::string::npos) ++stale;
+  }
+  EXPECT_EQ(stale, 0) << "the push compared against a stale quantity";
+  EXPECT_EQ(rereads, 0);
+}
+
+}  // namespace
+}  // namespace invsync::engine_test
