@@ -102,6 +102,9 @@ ChannelSetup woocommerce(const ChannelSpec& spec) {
                                                    {"permissions", "read_write"}}})},
                             {"webhook_secret", "sim-woo-webhook-secret"},
                             {"webhook_target", "/webhooks/woocommerce/" + spec.account},
+                            // What invsync subscribes to: its orders. product.updated would echo
+                            // every push and every stock change back as a webhook the hub ignores.
+                            {"topics", {"order.created", "order.updated"}},
                             {"wall_origin_unix_s", kWallOriginUnixS}}
                            .dump();
   json c = {{"base_url", base},

@@ -42,14 +42,18 @@ std::string format_summary(const SimReport& r) {
   out += fmt("  API calls: %lld (%.2f per order), peak queue depth %lld, alerts %lld\n",
              static_cast<long long>(r.api_calls), r.api_calls_per_order,
              static_cast<long long>(r.peak_queue_depth), static_cast<long long>(r.alerts));
-  out += fmt("  %-22s %8s %9s %9s %6s %6s %8s %10s %7s\n", "channel", "orders", "oversold",
-             "API calls", "429s", "5xx", "no reply", "peak queue", "parked");
+  out += fmt("  %-22s %8s %9s %9s %6s %6s %8s %10s %7s %9s\n", "channel", "orders", "oversold",
+             "API calls", "429s", "5xx", "no reply", "peak queue", "parked", "SKUs/push");
   for (const auto& c : r.channels) {
-    out += fmt("  %-22s %8lld %9lld %9lld %6lld %6lld %8lld %10lld %7lld\n", c.name.c_str(),
+    const double per_push = c.pushes == 0 ? 0.0
+                                          : static_cast<double>(c.items_pushed) /
+                                                static_cast<double>(c.pushes);
+    out += fmt("  %-22s %8lld %9lld %9lld %6lld %6lld %8lld %10lld %7lld %9.2f\n", c.name.c_str(),
                static_cast<long long>(c.orders), static_cast<long long>(c.oversold_units),
                static_cast<long long>(c.api_calls), static_cast<long long>(c.rate_limited),
                static_cast<long long>(c.server_errors), static_cast<long long>(c.transport_failures),
-               static_cast<long long>(c.peak_queue_depth), static_cast<long long>(c.parked));
+               static_cast<long long>(c.peak_queue_depth), static_cast<long long>(c.parked),
+               per_push);
   }
   out += fmt("  convergence: %lld of %lld channel listings match the hub's allocation once quiet\n",
              static_cast<long long>(t.convergence_checked - t.convergence_mismatches),
@@ -134,6 +138,7 @@ std::string report_json(const SimReport& r) {
                              {"transport_failures", c.transport_failures},
                              {"peak_queue_depth", c.peak_queue_depth}, {"parked", c.parked},
                              {"final_queue_depth", c.final_queue_depth},
+                             {"pushes", c.pushes}, {"items_pushed", c.items_pushed},
                              {"platform_stats", c.platform_stats}});
   }
   j["violations"] = nlohmann::json::array();

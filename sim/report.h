@@ -24,6 +24,7 @@ struct ChannelReport {
   std::map<std::string, int64_t> oversold_by_cause;
   std::map<std::string, int64_t> platform_stats;  // the mock's own counters
   int64_t final_queue_depth = 0;
+  int64_t pushes = 0, items_pushed = 0;  // the lane's push() calls and the SKUs in them
 };
 
 struct SimReport {

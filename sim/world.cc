@@ -480,6 +480,10 @@ SimReport World::finish(double wall_s) {
       for (const auto& j : *jobs) cr.parked += j.state == store::JobState::kParked ? 1 : 0;
     }
     cr.platform_stats = c.mock->stats();
+    if (const sync::Lane* lane = service_->channels()[i]->lane.get()) {
+      cr.pushes = lane->stats().pushes;
+      cr.items_pushed = lane->stats().items_pushed;
+    }
     r.api_calls += cr.api_calls;
     r.peak_queue_depth = std::max(r.peak_queue_depth, cr.peak_queue_depth);
     r.queue_depth[cr.name] = c.queue_samples;

@@ -45,11 +45,16 @@ base::Result<std::unique_ptr<Service>> Service::build(const ServiceConfig& confi
     ch->lane = std::make_unique<sync::Lane>(engine, cc.lane, *ch->pusher, *ch->gate);
     ch->reconciler = std::make_unique<sync::Reconciler>(engine, cc.reconcile, *ch->reader);
     Service* raw = service.get();
-    ch->poller = std::make_unique<sync::OrderPoller>(engine, cc.orders_poll, *ch->pusher,
-                                                     [raw] { raw->poke_all(); });
+    sync::Lane* lane = ch->lane.get();
+    const sync::AppliedEventsHook on_applied = [raw, lane](auto events, auto results) {
+      lane->note_applied(events, results);
+      raw->poke_all();
+    };
+    ch->poller =
+        std::make_unique<sync::OrderPoller>(engine, cc.orders_poll, *ch->pusher, on_applied);
     ch->ingest = std::make_unique<ingest::WebhookIngest>(deps.store, deps.clock, *ch->pusher,
                                                          deps.alerts, config.ingest);
-    ch->ingest->set_on_applied([raw] { raw->poke_all(); });
+    ch->ingest->set_on_applied(on_applied);
     sync::OrderPoller* poller = ch->poller.get();
     ch->ingest->set_on_poll_now([poller] { poller->poll_now(); });
     service->channels_.push_back(std::move(ch));

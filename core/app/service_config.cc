@@ -48,6 +48,8 @@ void parse_orders_poll(base::JsonReader r, ChannelConfig* c) {
   c->orders_poll_enabled = r.get_bool("enabled", true);
   c->orders_poll.interval = base::Duration::seconds(
       r.get_int("interval_s", c->orders_poll.interval.s(), 1, 86'400));
+  c->orders_poll.gap_min = base::Duration::milliseconds(
+      r.get_int("gap_min_ms", c->orders_poll.gap_min.ms(), 0, 3'600'000));
   (void)r.finish();
 }
 

@@ -9,10 +9,12 @@
 //               "aging_bound_s": 60},
 //      "reconcile": {"interval_s": 900, "first_delay_s": 900, "background_percent": 20,
 //                    "enabled": true},
-//      "orders_poll": {"interval_s": 60, "enabled": true}}],
+//      "orders_poll": {"interval_s": 60, "gap_min_ms": 5000, "enabled": true}}],
 //    "ingest": {"body_bytes_max": 1048576},
 //    "velocity": {"window_days": 7, "top_percent": 20, "refresh_interval_s": 3600,
 //                 "enabled": true}}
+// orders_poll.gap_min_ms: least time between two order polls; a thin notification (Etsy) sooner
+// than that polls once the gap has passed, so a burst of orders costs one poll.
 // lane.aging_bound_s: a push job due for longer than this goes before every other of its lane.
 // velocity: every refresh_interval_s (and at start) the top top_percent of SKUs by units sold in
 // the last window_days become "hot"; among jobs of equal stock priority, hot SKUs go first.

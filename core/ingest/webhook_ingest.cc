@@ -70,7 +70,7 @@ base::HttpResponse WebhookIngest::handle(const base::HttpRequest& request) {
         break;
     }
   }
-  if (on_applied_) on_applied_();
+  if (on_applied_) on_applied_(parsed->events, *results);
   return reply(200, "applied " + std::to_string(results->size()) + " events");
 }
 

@@ -16,6 +16,7 @@
 #include "core/connector/connector.h"
 #include "core/store/inventory_store.h"
 #include "core/sync/alert_sink.h"
+#include "core/sync/applied_events.h"
 
 namespace invsync::ingest {
 
@@ -35,8 +36,8 @@ class WebhookIngest {
                 sync::AlertSink& alerts, IngestOptions options);
 
   base::HttpResponse handle(const base::HttpRequest& request);
-  // Called after events were applied (the engine pokes its lanes).
-  void set_on_applied(std::function<void()> f) { on_applied_ = std::move(f); }
+  // Called after events were applied, with them and their results (the engine pokes its lanes).
+  void set_on_applied(sync::AppliedEventsHook f) { on_applied_ = std::move(f); }
   // Called for thin notifications that ask for a poll (Etsy order.paid).
   void set_on_poll_now(std::function<void()> f) { on_poll_now_ = std::move(f); }
   const IngestStats& stats() const { return stats_; }
@@ -50,7 +51,7 @@ class WebhookIngest {
   sync::AlertSink& alerts_;
   IngestOptions options_;
   IngestStats stats_;
-  std::function<void()> on_applied_;
+  sync::AppliedEventsHook on_applied_;
   std::function<void()> on_poll_now_;
 };
 

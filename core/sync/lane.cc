@@ -31,6 +31,20 @@ void Lane::poke() {
   });
 }
 
+void Lane::note_applied(std::span<const domain::OrderEvent> events,
+                        std::span<const domain::EventResult> results) {
+  INVSYNC_ASSERT(events.size() == results.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const domain::OrderEvent& e = events[i];
+    if (e.key.channel != channel() || e.key.kind != domain::EventKind::kSale) continue;
+    if (results[i].outcome != domain::EventOutcome::kApplied &&
+        results[i].outcome != domain::EventOutcome::kOversold) {
+      continue;  // a duplicate was counted the first time; an unknown SKU has no listing
+    }
+    channel_sold_[e.sku.str()] += e.quantity.units();
+  }
+}
+
 void Lane::arm_idle_timer() {
   if (idle_timer_) return;
   idle_timer_ = deps_.scheduler.run_after(options_.idle_poll, [this] {
@@ -49,13 +63,22 @@ std::optional<connector::PushItem> Lane::prepare(const store::JobClaim& claim) {
   }
   for (const store::ChannelListing& l : *listings) {
     if (l.channel != claim.channel) continue;
+    std::optional<domain::Quantity> believed = l.last_pushed;
+    if (auto sold = channel_sold_.find(claim.sku.str()); sold != channel_sold_.end()) {
+      if (believed) believed = max(domain::Quantity(0), *believed - domain::Quantity(sold->second));
+      channel_sold_.erase(sold);
+    }
     connector::PushItem item{
         .listing = {claim.sku, l.external_ids_json},
         .quantity = domain::sellable_quantity(product->master, l.rules),
-        .last_known = l.last_pushed,
+        .last_known = believed,
+        // Unique per outbox row and claim: a completed job's successor starts again at change 1
+        // and token 1, so the row's due time (its enqueue or last claim time) tells them apart;
+        // without it Shopify replays the earlier push's answer and applies nothing.
         .idempotency_key = claim.channel.str() + "|" + claim.sku.str() + "|" +
                            std::to_string(claim.change_seq) + "|" +
-                           std::to_string(claim.claim_token),
+                           std::to_string(claim.claim_token) + "|" +
+                           std::to_string(claim.due_at.unix_us()),
     };
     INVSYNC_ASSERT(!item.quantity.is_negative());
     INVSYNC_ASSERT(item.quantity <= max(product->master, domain::Quantity(0)));

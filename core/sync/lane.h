@@ -15,7 +15,9 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/connector/connector.h"
@@ -55,6 +57,12 @@ class Lane {
   void start();
   // Something changed (an order was applied): look for due jobs now.
   void poke();
+  // Events the hub applied; the sales this lane's own channel reported lower what we believe it
+  // shows (it counted them down itself), so the next push's compare-and-set value (last_known)
+  // is last pushed minus those, not a stale value that costs a re-read round trip. A wrong
+  // belief is never unsafe: the compare fails and the connector re-reads, as without it.
+  void note_applied(std::span<const domain::OrderEvent> events,
+                    std::span<const domain::EventResult> results);
   const LaneStats& stats() const { return stats_; }
   int32_t in_flight() const { return in_flight_; }
 
@@ -81,6 +89,8 @@ class Lane {
   int32_t in_flight_ = 0;
   std::set<std::string> skus_in_flight_;
   std::set<std::string> alerted_parked_;  // parked with an alert, not pushed since
+  // Units this channel sold per SKU since that SKU's last push was prepared.
+  std::unordered_map<std::string, int64_t> channel_sold_;
   std::optional<base::TimerId> idle_timer_;
   bool pumping_ = false;
   bool failing_ = false;  // a transient failure since the last success

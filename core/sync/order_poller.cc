@@ -5,10 +5,11 @@
 namespace invsync::sync {
 
 OrderPoller::OrderPoller(EngineDeps deps, OrderPollerOptions options,
-                         connector::Connector& connector, std::function<void()> on_applied)
+                         connector::Connector& connector, AppliedEventsHook on_applied)
     : deps_(deps), options_(options), connector_(connector), on_applied_(std::move(on_applied)) {
   INVSYNC_ASSERT(options_.interval > base::Duration::zero());
   INVSYNC_ASSERT(options_.pages_per_poll_max >= 1);
+  INVSYNC_ASSERT(options_.gap_min >= base::Duration::zero());
 }
 
 void OrderPoller::start() { schedule_next(); }
@@ -25,7 +26,20 @@ void OrderPoller::poll_now() {
     again_ = true;  // one more poll right after this one
     return;
   }
+  const base::Instant now = deps_.clock.monotonic_now();
+  if (last_start_ && now < *last_start_ + options_.gap_min) {
+    if (!deferred_) {
+      deferred_ = true;
+      ++stats_.deferred;
+      deps_.scheduler.run_after(*last_start_ + options_.gap_min - now, [this] {
+        deferred_ = false;
+        poll_now();
+      });
+    }
+    return;
+  }
   polling_ = true;
+  last_start_ = now;
   ++stats_.polls;
   poll_page(0);
 }
@@ -50,7 +64,7 @@ void OrderPoller::poll_page(int32_t page) {
       for (const auto& res : *applied) {
         (res.outcome == domain::EventOutcome::kDuplicate ? stats_.duplicates : stats_.applied) += 1;
       }
-      if (on_applied_) on_applied_();
+      if (on_applied_) on_applied_(r->events, *applied);
     }
     cursor_ = r->next_cursor;
     if (r->more && page + 1 < options_.pages_per_poll_max) {

@@ -239,3 +239,65 @@ TEST(EngineAcceptance, AmazonFeedReportingDoneButNeverAppliedIsCorrectedByReconc
 
 }  // namespace
 }  // namespace invsync::engine_test
+
+namespace invsync::engine_test {
+namespace {
+
+// A later outbox row of a SKU starts again at change 1, claim 1: a push that repeats an earlier
+// one's values (same quantity, same compare value) must still be a new request to Shopify, not
+// the earlier one's idempotency key, which Shopify answers from its record without applying it.
+TEST(EngineAcceptance, AShopifyPushRepeatingAnEarlierPushsValuesIsAppliedNotReplayed) {
+  ChannelPlan shopify{.platform = "shopify", .faults = {{"latency_ms_base", 40}}};
+  Engine engine({{"SKU-A", 5}}, {shopify});
+  ASSERT_TRUE(engine.build().ok());
+  engine.start();
+  // 4 (from unknown), 5 (from 4), 4 (from 5), then 5 from 4 again: the second push's values.
+  engine.at(Duration::seconds(1), [&] { ASSERT_TRUE(engine.sell("SKU-A", 1, "S-1").ok()); });
+  engine.at(Duration::seconds(10), [&] { ASSERT_TRUE(engine.restock("SKU-A", 1, "PO-1").ok()); });
+  engine.at(Duration::seconds(20), [&] { ASSERT_TRUE(engine.sell("SKU-A", 1, "S-2").ok()); });
+  engine.at(Duration::seconds(30), [&] { ASSERT_TRUE(engine.restock("SKU-A", 1, "PO-2").ok()); });
+  engine.run_until(Duration::seconds(25));
+  EXPECT_EQ(engine.shown(0, "SKU-A"), 4);
+  engine.run_until(Duration::seconds(40));
+  EXPECT_EQ(engine.master("SKU-A"), 5);
+  EXPECT_EQ(engine.shown(0, "SKU-A"), 5) << "the last push was replayed, not applied";
+  EXPECT_EQ(engine.log(0, "SKU-A", "done").size(), 4u);
+}
+
+}  // namespace
+}  // namespace invsync::engine_test
+
+namespace invsync::engine_test {
+namespace {
+
+// Sales on the Shopify storefront reach the hub by webhook; the lane lowers its compare value by
+// them, so the next push compares against what Shopify really shows and needs no re-read.
+TEST(EngineAcceptance, StorefrontSalesKeepTheNextShopifyCompareValueCurrent) {
+  ChannelPlan shopify{.platform = "shopify", .faults = {{"latency_ms_base", 40}}};
+  Engine engine({{"SKU-A", 10}}, {shopify});
+  ASSERT_TRUE(engine.build().ok());
+  engine.start();
+  // A first push establishes what the lane last pushed: 9 after a sale elsewhere.
+  engine.at(Duration::seconds(1), [&] { ASSERT_TRUE(engine.sell("SKU-A", 1, "S-1").ok()); });
+  engine.run_until(Duration::seconds(5));
+  ASSERT_EQ(engine.shown(0, "SKU-A"), 9);
+  // Two storefront orders: Shopify counts itself down to 6, the webhooks tell the hub.
+  engine.at(Duration::seconds(6), [&] {
+    ASSERT_TRUE(engine.mock(0).place_order("SKU-A", 2, engine.now()).accepted);
+    ASSERT_TRUE(engine.mock(0).place_order("SKU-A", 1, engine.now()).accepted);
+    engine.arm_pump(0);
+  });
+  engine.run_until(Duration::seconds(30));
+  EXPECT_EQ(engine.master("SKU-A"), 6);
+  EXPECT_EQ(engine.shown(0, "SKU-A"), 6);
+  int64_t rereads = 0, stale = 0;
+  for (const Exchange* e : to_host(engine, engine.channel(0).base_url)) {
+    if (e->request.path().find("inventory_levels.json") != std::string_view::npos) ++rereads;
+    if (e->response_body.find("QUANTITY_STALE") != std::string::npos) ++stale;
+  }
+  EXPECT_EQ(stale, 0) << "the push compared against a stale quantity";
+  EXPECT_EQ(rereads, 0);
+}
+
+}  // namespace
+}  // namespace invsync::engine_test
