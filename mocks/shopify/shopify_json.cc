@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/compat_json.h"
 #include "core/base/json_writer.h"
 
 namespace invsync::mocks::shopify_json {
@@ -147,27 +148,12 @@ void append_sorted(std::string& out, const element& e) {
 
 bool parse(std::string_view body, element* root) {
   // One parser per thread, reused: its buffers grow to the largest body and stay.
-  static thread_local simdjson::dom::parser parser;
-  if (parser.parse(body.data(), body.size()).get(*root) == simdjson::SUCCESS) return true;
-  // simdjson refuses a few valid documents that nlohmann accepts: integers beyond 64 bits, a
-  // leading byte order mark, nesting deeper than 1024. Such a (rare) body goes through nlohmann,
-  // which makes those integers floats as it always did, and is parsed again at the depth it needs.
-  const nlohmann::json normal = nlohmann::json::parse(body, nullptr, false);
-  if (normal.is_discarded()) return false;
-  const std::string text = normal.dump();
-  static thread_local simdjson::dom::parser deep_parser;
-  return deep_parser.allocate(text.size(), text.size()) == simdjson::SUCCESS &&
-         deep_parser.parse(text).get(*root) == simdjson::SUCCESS;
+  static thread_local base::CompatJsonParser parser;
+  return parser.parse(body, root);
 }
 
 std::optional<element> member(const std::optional<element>& object, std::string_view key) {
-  simdjson::dom::object members;
-  if (!object || object->get(members) != simdjson::SUCCESS) return std::nullopt;
-  std::optional<element> found;
-  for (const simdjson::dom::key_value_pair kv : members) {
-    if (kv.key == key) found = kv.value;
-  }
-  return found;
+  return object ? base::last_member(*object, key) : std::nullopt;
 }
 
 bool is_object(const std::optional<element>& v) { return v && v->is_object(); }

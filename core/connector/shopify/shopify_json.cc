@@ -11,19 +11,7 @@ bool BodyParser::parse(std::string_view body, element* root, bool remember) {
     return remembered_ok_;
   }
   remembered_ = false;
-  bool ok = parser_.parse(body.data(), body.size()).get(*root) == simdjson::SUCCESS;
-  if (!ok) {
-    // simdjson refuses a few valid documents that nlohmann accepts: integers beyond 64 bits, a
-    // leading byte order mark, nesting deeper than 1024. Such a (rare) body goes through nlohmann,
-    // which makes those integers floats as it always did, and is parsed again at the depth it
-    // needs.
-    const nlohmann::json normal = nlohmann::json::parse(body, nullptr, false);
-    if (!normal.is_discarded()) {
-      const std::string text = normal.dump();
-      ok = deep_parser_.allocate(text.size(), text.size()) == simdjson::SUCCESS &&
-           deep_parser_.parse(text).get(*root) == simdjson::SUCCESS;
-    }
-  }
+  const bool ok = parser_.parse(body, root);
   if (remember) {
     remembered_ = true;
     remembered_body_.assign(body.data(), body.size());
@@ -34,13 +22,7 @@ bool BodyParser::parse(std::string_view body, element* root, bool remember) {
 }
 
 JsonValue member(const JsonValue& object, std::string_view key) {
-  simdjson::dom::object members;
-  if (!object || object->get(members) != simdjson::SUCCESS) return std::nullopt;
-  JsonValue found;
-  for (const simdjson::dom::key_value_pair kv : members) {
-    if (kv.key == key) found = kv.value;
-  }
-  return found;
+  return object ? base::last_member(*object, key) : std::nullopt;
 }
 
 bool is_object(const JsonValue& v) { return v && v->is_object(); }

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/compat_json.h"
+
 namespace invsync::connector::shopify_detail {
 
 // A JSON value, or nullopt where nlohmann gave null for a missing key.
@@ -28,8 +30,7 @@ class BodyParser {
   bool parse(std::string_view body, simdjson::dom::element* root, bool remember = false);
 
  private:
-  simdjson::dom::parser parser_;
-  simdjson::dom::parser deep_parser_;  // for the rare body simdjson refuses (see parse())
+  base::CompatJsonParser parser_;
   bool remembered_ = false;            // remembered_body_ is the current document's body
   std::string remembered_body_;
   bool remembered_ok_ = false;
