@@ -112,4 +112,43 @@ std::optional<simdjson::dom::element> last_member(const simdjson::dom::object& o
   return found;
 }
 
+nlohmann::json to_nlohmann(const simdjson::dom::element& e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::ARRAY: {
+      nlohmann::json out = nlohmann::json::array();
+      simdjson::dom::array items;
+      if (e.get(items) == simdjson::SUCCESS) {
+        for (const simdjson::dom::element item : items) out.push_back(to_nlohmann(item));
+      }
+      return out;
+    }
+    case simdjson::dom::element_type::OBJECT: {
+      nlohmann::json out = nlohmann::json::object();
+      simdjson::dom::object members;
+      if (e.get(members) == simdjson::SUCCESS) {
+        for (const simdjson::dom::key_value_pair kv : members) {
+          out[std::string(kv.key)] = to_nlohmann(kv.value);
+        }
+      }
+      return out;
+    }
+    case simdjson::dom::element_type::INT64: {
+      const int64_t n = e.get_int64().value_unsafe();
+      // nlohmann's parser makes every non-negative integer unsigned.
+      return n >= 0 ? nlohmann::json(static_cast<uint64_t>(n)) : nlohmann::json(n);
+    }
+    case simdjson::dom::element_type::UINT64:
+      return nlohmann::json(e.get_uint64().value_unsafe());
+    case simdjson::dom::element_type::DOUBLE:
+      return nlohmann::json(e.get_double().value_unsafe());
+    case simdjson::dom::element_type::STRING:
+      return nlohmann::json(std::string(e.get_string().value_unsafe()));
+    case simdjson::dom::element_type::BOOL:
+      return nlohmann::json(e.get_bool().value_unsafe());
+    case simdjson::dom::element_type::NULL_VALUE:
+      break;
+  }
+  return nlohmann::json();
+}
+
 }  // namespace invsync::base

@@ -10,6 +10,7 @@
 
 #include <simdjson.h>
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,5 +35,9 @@ std::optional<simdjson::dom::element> last_member(const simdjson::dom::element& 
                                                   std::string_view key);
 std::optional<simdjson::dom::element> last_member(const simdjson::dom::object& object,
                                                   std::string_view key);
+
+// The value as nlohmann would have parsed it (non-negative integers unsigned, the last of repeated
+// keys), for the rare paths that must behave exactly as nlohmann did: its dumps and exceptions.
+nlohmann::json to_nlohmann(const simdjson::dom::element& value);
 
 }  // namespace invsync::base

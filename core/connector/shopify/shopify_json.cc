@@ -58,43 +58,5 @@ bool array_of(const JsonValue& value, simdjson::dom::array* out) {
   return value && value->get(*out) == simdjson::SUCCESS;
 }
 
-nlohmann::json to_nlohmann(const element& e) {
-  switch (e.type()) {
-    case element_type::ARRAY: {
-      nlohmann::json out = nlohmann::json::array();
-      simdjson::dom::array items;
-      if (e.get(items) == simdjson::SUCCESS) {
-        for (const element item : items) out.push_back(to_nlohmann(item));
-      }
-      return out;
-    }
-    case element_type::OBJECT: {
-      nlohmann::json out = nlohmann::json::object();
-      simdjson::dom::object members;
-      if (e.get(members) == simdjson::SUCCESS) {
-        // Assignment keeps the last of duplicate keys, as nlohmann's parser did.
-        for (const simdjson::dom::key_value_pair kv : members) {
-          out[std::string(kv.key)] = to_nlohmann(kv.value);
-        }
-      }
-      return out;
-    }
-    case element_type::INT64: {
-      const int64_t n = e.get_int64().value_unsafe();
-      return n >= 0 ? nlohmann::json(static_cast<uint64_t>(n)) : nlohmann::json(n);
-    }
-    case element_type::UINT64:
-      return nlohmann::json(e.get_uint64().value_unsafe());
-    case element_type::DOUBLE:
-      return nlohmann::json(e.get_double().value_unsafe());
-    case element_type::STRING:
-      return nlohmann::json(std::string(e.get_string().value_unsafe()));
-    case element_type::BOOL:
-      return nlohmann::json(e.get_bool().value_unsafe());
-    case element_type::NULL_VALUE:
-      break;
-  }
-  return nlohmann::json();
-}
 
 }  // namespace invsync::connector::shopify_detail

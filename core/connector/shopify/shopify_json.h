@@ -57,8 +57,8 @@ double double_of(const simdjson::dom::element& value);
 // `*out` = the array; false when `value` is absent or no array.
 bool array_of(const JsonValue& value, simdjson::dom::array* out);
 
-// The value as nlohmann::json, for the rare paths that must say exactly what nlohmann said (dumps
-// in error messages, its exceptions). Non-negative integers become unsigned, as nlohmann parses.
-nlohmann::json to_nlohmann(const simdjson::dom::element& value);
+// The value as nlohmann::json, for the rare paths that must say exactly what nlohmann said.
+using base::to_nlohmann;
+
 
 }  // namespace invsync::connector::shopify_detail
