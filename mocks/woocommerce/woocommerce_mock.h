@@ -178,6 +178,9 @@ class WooCommerceMock final : public MockPlatform {
                      woo::ProductFields fields = woo::ProductFields::all()) const;
   void write_variation(const woo::Product& v, base::JsonWriter& w,
                        woo::ProductFields fields = woo::ProductFields::all()) const;
+  // Both of the above: the product's or the variation's keys, in WooCommerce's order.
+  void write_item(const woo::Product& p, bool variation, base::JsonWriter& w,
+                  woo::ProductFields fields) const;
   void write_product_value(woo::ProductKey key, const woo::Product& p, bool variation,
                            base::JsonWriter& w) const;
   base::HttpResponse list_products(const base::HttpRequest& request, const Params& params,

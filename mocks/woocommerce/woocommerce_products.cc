@@ -2,6 +2,7 @@
 // validate_props), SKU lookup with pagination, batch, and the product routes.
 #include <algorithm>
 #include <cctype>
+#include <span>
 
 #include "core/base/url.h"
 #include "mocks/woocommerce/woocommerce_internal.h"
@@ -135,26 +136,26 @@ void WooCommerceMock::sync_parent(int64_t parent_id) {
   parent->stock_status = in ? "instock" : (back ? "onbackorder" : "outofstock");
 }
 
-void WooCommerceMock::write_product(const woo::Product& p, base::JsonWriter& w,
-                                    woo::ProductFields fields) const {
+void WooCommerceMock::write_item(const woo::Product& p, bool variation, base::JsonWriter& w,
+                                 woo::ProductFields fields) const {
   w.begin_object();
-  for (const ProductKey key : kProductKeys) {
+  for (const ProductKey key : variation ? std::span<const ProductKey>(kVariationKeys)
+                                        : std::span<const ProductKey>(kProductKeys)) {
     if (!fields.has(key)) continue;
     w.key(woo::key_name(key));
-    write_product_value(key, p, /*variation=*/false, w);
+    write_product_value(key, p, variation, w);
   }
   w.end_object();
 }
 
+void WooCommerceMock::write_product(const woo::Product& p, base::JsonWriter& w,
+                                    woo::ProductFields fields) const {
+  write_item(p, /*variation=*/false, w, fields);
+}
+
 void WooCommerceMock::write_variation(const woo::Product& v, base::JsonWriter& w,
                                       woo::ProductFields fields) const {
-  w.begin_object();
-  for (const ProductKey key : kVariationKeys) {
-    if (!fields.has(key)) continue;
-    w.key(woo::key_name(key));
-    write_product_value(key, v, /*variation=*/true, w);
-  }
-  w.end_object();
+  write_item(v, /*variation=*/true, w, fields);
 }
 
 void WooCommerceMock::write_product_value(ProductKey key, const woo::Product& p, bool variation,
